@@ -1,0 +1,57 @@
+/**
+ * Reading cases and sending commands to them, shared by the case, plan and inbox routes.
+ * No business rule lives here: the case workflow validates every command.
+ */
+import { canOversee, sameAssignee, type Principal } from '../rules/actors.js';
+import type { CaseDoc } from '../store/documents.js';
+import { commandUpdate, type CommandResult } from '../workflows/index.js';
+import type { ApiContext } from './context.js';
+import { ApiError, fromTemporal } from './errors.js';
+
+/** A case the principal may read: its own jurisdiction, oversight, or a grant on the case. */
+export async function readableCase(ctx: ApiContext, caseId: string, p: Principal, caseType?: string): Promise<CaseDoc> {
+  const doc = await ctx.store.cases.findOne({ _id: caseId });
+  if (!doc || (caseType && doc.caseType !== caseType)) throw new ApiError(404, 'NotFound', `no case ${caseId}`);
+  const granted = doc.grants.some((g) => sameAssignee(g.assignee, p));
+  if (!granted && !canOversee(p, doc.owner as Principal['unit'])) {
+    // Not 403: do not reveal that a case outside one's jurisdiction exists.
+    throw new ApiError(404, 'NotFound', `no case ${caseId}`);
+  }
+  return doc;
+}
+
+/** The store filter matching `canOversee`: which owners' cases a principal may list. */
+export function ownerFilter(p: Principal): Record<string, unknown> {
+  if (canOversee(p, 'province:00') && p.unit === 'national') return {};
+  if (p.unit.startsWith('province:')) return { owner: { $in: [p.unit, ...localitiesOf(p.unit)] } };
+  return { owner: p.unit };
+}
+
+/** Locality units of a province are listed by prefix; a province has at most a few hundred. */
+function localitiesOf(province: string): RegExp[] {
+  return [new RegExp(`^locality:${province.slice('province:'.length)}`)];
+}
+
+export function caseView(doc: CaseDoc, p: Principal) {
+  return {
+    caseId: doc._id,
+    caseType: doc.caseType,
+    seq: doc.seq,
+    status: doc.status,
+    state: doc.state,
+    owner: doc.owner,
+    summary: doc.summary,
+    deadlines: doc.deadlines,
+    availableActions: doc.grants.filter((g) => sameAssignee(g.assignee, p)),
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+  };
+}
+
+export async function sendCommand(ctx: ApiContext, caseId: string, type: string, payload: Record<string, unknown>, actor: Principal): Promise<CommandResult> {
+  try {
+    return await ctx.temporal.workflow.getHandle(caseId).executeUpdate(commandUpdate, { args: [{ type, payload, actor }] });
+  } catch (e) {
+    throw fromTemporal(e);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * One error shape for every failure: `{ error: { code, message, details } }`. A caller's mistake is a
+ * 4xx naming the field or the rule; only our own faults are 5xx.
+ */
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { FAILURE_STATUS, type FailureCode } from '../workflows/runtime/failures.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const ErrorSchema = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object', additionalProperties: true } },
+      required: ['code', 'message', 'details'],
+    },
+  },
+  required: ['error'],
+} as const;
+
+/** Translates a Temporal client failure (an Update rejected by the case) into an ApiError. */
+export function fromTemporal(e: unknown): unknown {
+  if (e instanceof WorkflowNotFoundError) return new ApiError(404, 'NotFound', 'no such case');
+  if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure) {
+    const code = e.cause.type as FailureCode;
+    const status = FAILURE_STATUS[code];
+    if (status) return new ApiError(status, code, e.cause.message, (e.cause.details?.[0] as Record<string, unknown>) ?? {});
+  }
+  return e;
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | ApiError | Error, req, reply) => {
+    if (err instanceof ApiError) {
+      if (err.statusCode === 403) req.log.warn({ principal: req.principal?.id, url: req.url, reason: err.message }, 'denied');
+      return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, details: err.details } });
+    }
+    const fe = err as FastifyError;
+    if (fe.validation) {
+      const fields = fe.validation.map((v) => ({ field: `${fe.validationContext ?? ''}${v.instancePath || ''}` || '/', message: v.message ?? 'invalid' }));
+      return reply.status(400).send({ error: { code: 'InvalidInput', message: err.message, details: { fields } } });
+    }
+    if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.status(fe.statusCode).send({ error: { code: fe.code ?? 'BadRequest', message: err.message, details: {} } });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'Internal', message: 'internal error', details: {} } });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send({ error: { code: 'NotFound', message: `no route ${req.method} ${req.url.split('?')[0]}`, details: {} } }),
+  );
+}

@@ -1,0 +1,195 @@
+/**
+ * The task inbox: list (my unit's tasks or the ones I claimed, overdue first), claim, release and
+ * complete. Completing sends the command to the case; the task closes when the case accepted it.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Filter } from 'mongodb';
+import { Type } from 'typebox';
+import { assigneeKey, sameAssignee, type Principal } from '../../rules/actors.js';
+import type { TaskDoc } from '../../store/documents.js';
+import { principalOf } from '../auth.js';
+import { sendCommand } from '../cases.js';
+import type { ApiContext } from '../context.js';
+import { ApiError, ErrorSchema } from '../errors.js';
+import { TaskSchema } from '../schemas.js';
+
+const TaskParams = Type.Object({ taskId: Type.String({ minLength: 1, maxLength: 300 }) });
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
+
+export function taskView(t: TaskDoc, now = new Date()) {
+  return {
+    taskId: t._id,
+    caseId: t.caseId,
+    caseType: t.caseType,
+    step: t.step,
+    title: t.title,
+    rule: t.rule,
+    assignee: t.assignee,
+    actions: t.actions,
+    escalation: t.escalation,
+    status: t.status,
+    claimedBy: t.claimedBy ? { ...t.claimedBy, at: t.claimedBy.at.toISOString() } : null,
+    due: t.due?.toISOString() ?? null,
+    dueDate: t.dueDate,
+    dueExplanation: t.dueExplanation,
+    provisional: t.provisional,
+    overdue: t.active && t.due !== null && t.due < now,
+    remindersSent: t.remindersSent,
+    createdAt: t.createdAt.toISOString(),
+    closedAt: t.closedAt?.toISOString() ?? null,
+    outcome: t.outcome ? { ...t.outcome, at: t.outcome.at.toISOString() } : null,
+  };
+}
+
+/** Cursor = last row's (dueOrder, _id), so pages stay stable and use the index's sort order. */
+const encodeCursor = (t: TaskDoc) => Buffer.from(JSON.stringify([t.dueOrder.toISOString(), t._id])).toString('base64url');
+function decodeCursor(c: string): [Date, string] {
+  try {
+    const [due, id] = JSON.parse(Buffer.from(c, 'base64url').toString()) as [string, string];
+    const d = new Date(due);
+    if (Number.isNaN(d.getTime()) || typeof id !== 'string') throw new Error('bad');
+    return [d, id];
+  } catch {
+    throw new ApiError(400, 'InvalidInput', 'cursor is not valid', { fields: [{ field: 'cursor', message: 'not a cursor from a previous page' }] });
+  }
+}
+
+async function ownTask(ctx: ApiContext, taskId: string, p: Principal): Promise<TaskDoc> {
+  const t = await ctx.store.tasks.findOne({ _id: taskId });
+  // Someone else's task is not found: its existence is not disclosed.
+  if (!t || !sameAssignee(t.assignee, p)) throw new ApiError(404, 'NotFound', `no task ${taskId} in your inbox`);
+  return t;
+}
+
+export const inboxRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async (app) => {
+  app.get(
+    '/api/inbox',
+    {
+      schema: {
+        tags: ['inbox'],
+        summary: 'My unit\'s tasks (view=unit) or the ones I claimed (view=mine), earliest due first',
+        security: [{ bearer: [] }],
+        querystring: Type.Object(
+          {
+            view: Type.Union([Type.Literal('unit'), Type.Literal('mine')], { default: 'unit' }),
+            status: Type.Union([Type.Literal('active'), Type.Literal('closed')], { default: 'active' }),
+            caseType: Type.Optional(Type.String({ pattern: '^[A-Za-z]{1,40}$' })),
+            step: Type.Optional(Type.String({ pattern: '^[A-Za-z.]{1,80}$' })),
+            overdue: Type.Optional(Type.Boolean()),
+            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+            cursor: Type.Optional(Type.String({ maxLength: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(TaskSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errors },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      const q = req.query;
+      const now = new Date();
+      const filter: Filter<TaskDoc> = q.view === 'mine' ? { 'claimedBy.id': p.id } : { assigneeKey: assigneeKey(p) };
+      filter.active = q.status === 'active';
+      if (q.caseType) filter.caseType = q.caseType;
+      if (q.step) filter.step = q.step;
+      const range: Filter<TaskDoc>[] = [];
+      if (q.overdue) range.push({ due: { $lt: now } });
+      if (q.cursor) {
+        const [due, id] = decodeCursor(q.cursor);
+        range.push({ $or: [{ dueOrder: { $gt: due } }, { dueOrder: due, _id: { $gt: id } }] });
+      }
+      const query = range.length > 0 ? { ...filter, $and: range } : filter;
+      const rows = await ctx.store.tasks.find(query).sort({ dueOrder: 1, _id: 1 }).limit(q.limit + 1).toArray();
+      const page = rows.slice(0, q.limit);
+      return { items: page.map((t) => taskView(t, now)), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null };
+    },
+  );
+
+  app.get(
+    '/api/tasks/:taskId',
+    { schema: { tags: ['inbox'], summary: 'One task of my unit', security: [{ bearer: [] }], params: TaskParams, response: { 200: TaskSchema, ...errors } } },
+    async (req) => taskView(await ownTask(ctx, req.params.taskId, principalOf(req))),
+  );
+
+  app.post(
+    '/api/tasks/:taskId/claim',
+    { schema: { tags: ['inbox'], summary: 'Claim a task so colleagues see who works on it', security: [{ bearer: [] }], params: TaskParams, response: { 200: TaskSchema, ...errors } } },
+    async (req) => {
+      const p = principalOf(req);
+      const t = await ownTask(ctx, req.params.taskId, p);
+      const claimed = await ctx.store.tasks.findOneAndUpdate(
+        { _id: t._id, status: 'open', active: true },
+        { $set: { status: 'claimed', claimedBy: { id: p.id, name: p.name, at: new Date() } } },
+        { returnDocument: 'after' },
+      );
+      if (!claimed) {
+        if (t.claimedBy?.id === p.id && t.active) return taskView(t);
+        throw new ApiError(409, 'Conflict', t.active ? `claimed by ${t.claimedBy?.name ?? 'someone else'}` : `the task is ${t.status}`);
+      }
+      return taskView(claimed);
+    },
+  );
+
+  app.post(
+    '/api/tasks/:taskId/release',
+    { schema: { tags: ['inbox'], summary: 'Release a task I claimed', security: [{ bearer: [] }], params: TaskParams, response: { 200: TaskSchema, ...errors } } },
+    async (req) => {
+      const p = principalOf(req);
+      const t = await ownTask(ctx, req.params.taskId, p);
+      const released = await ctx.store.tasks.findOneAndUpdate(
+        { _id: t._id, status: 'claimed', 'claimedBy.id': p.id, active: true },
+        { $set: { status: 'open', claimedBy: null } },
+        { returnDocument: 'after' },
+      );
+      if (!released) throw new ApiError(409, 'Conflict', t.status === 'claimed' ? 'claimed by someone else' : `the task is ${t.status}`);
+      return taskView(released);
+    },
+  );
+
+  app.post(
+    '/api/tasks/:taskId/complete',
+    {
+      schema: {
+        tags: ['inbox'],
+        summary: 'Complete a task with one of its actions; the case validates the payload',
+        security: [{ bearer: [] }],
+        params: TaskParams,
+        body: Type.Object({ action: Type.String({ pattern: '^[A-Z_]{1,40}$' }), payload: Type.Record(Type.String(), Type.Unknown(), { default: {} }) }, { additionalProperties: false }),
+        response: { 200: TaskSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      const t = await ownTask(ctx, req.params.taskId, p);
+      if (!t.active) throw new ApiError(409, 'Conflict', `the task is ${t.status}`);
+      if (t.claimedBy && t.claimedBy.id !== p.id) throw new ApiError(409, 'Conflict', `claimed by ${t.claimedBy.name}`);
+      if (!t.actions.includes(req.body.action)) {
+        throw new ApiError(400, 'InvalidInput', `${req.body.action} does not complete this task; use one of ${t.actions.join(', ')}`, { rule: t.rule, fields: [{ field: '/action', message: 'not an action of this task' }] });
+      }
+      await sendCommand(ctx, t.caseId, req.body.action, req.body.payload, p);
+      const after = await ctx.store.tasks.findOne({ _id: t._id });
+      return taskView(after ?? t);
+    },
+  );
+
+  app.get(
+    '/api/notifications',
+    {
+      schema: {
+        tags: ['inbox'],
+        summary: 'Messages (reminders, escalations, notices) sent to my unit and role, newest first',
+        security: [{ bearer: [] }],
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), caseId: Type.String(), template: Type.String(), subject: Type.String(), body: Type.String(), rule: Type.String(), status: Type.String(), createdAt: Type.String() })) }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      const docs = await ctx.store.notifications.find({ toKey: assigneeKey(p) }).sort({ createdAt: -1 }).limit(req.query.limit).toArray();
+      return { items: docs.map((n) => ({ id: n._id, caseId: n.caseId, template: n.template, subject: n.subject, body: n.body, rule: n.rule, status: n.status, createdAt: n.createdAt.toISOString() })) };
+    },
+  );
+};

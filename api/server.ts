@@ -1,0 +1,51 @@
+/** The HTTP API: Fastify with JSON-schema validation (TypeBox), OpenAPI at /openapi.json, one error shape. */
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import addFormats from 'ajv-formats';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { requireAuth } from './auth.js';
+import type { ApiContext } from './context.js';
+import { installErrorHandler } from './errors.js';
+import { calendarRoutes } from './routes/calendar.js';
+import { caseRoutes } from './routes/cases.js';
+import { devRoutes } from './routes/dev.js';
+import { healthRoutes } from './routes/health.js';
+import { inboxRoutes } from './routes/inbox.js';
+import { selectionPlanRoutes } from './routes/selectionPlans.js';
+
+/** Request bodies above this are refused with 413: commands and plans are small. */
+export const BODY_LIMIT = 256 * 1024;
+
+export async function buildServer(ctx: ApiContext, logger?: Logger): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: (logger ?? pino({ level: 'silent' })) as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true }, plugins: [addFormats as never] },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installErrorHandler(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'DTE directory service', description: 'Selection, validity and supervision of DTE training and evaluation institutions.', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+
+  // Public: health, OpenAPI, the calendar's read side, dev tokens (when on).
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(healthRoutes(ctx));
+  await app.register(calendarRoutes(ctx).public);
+  if (ctx.config.devTokens) await app.register(devRoutes(ctx));
+
+  // Everything else needs a token.
+  await app.register(async (authed) => {
+    authed.addHook('preHandler', requireAuth(ctx.tokens));
+    await authed.register(calendarRoutes(ctx).admin);
+    await authed.register(caseRoutes(ctx));
+    await authed.register(selectionPlanRoutes(ctx));
+    await authed.register(inboxRoutes(ctx));
+  });
+  return app;
+}

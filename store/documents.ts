@@ -1,0 +1,90 @@
+/** The documents each collection holds. One writer per kind: the case workflow's activities. */
+import type { Assignee, Principal } from '../rules/actors.js';
+import type { Deadline, YearArrangement } from '../rules/calendar/index.js';
+import type { NotificationRequest, PublicStatus, ReminderRecord } from '../machines/kit.js';
+import type { Grant, StateValue } from '../activities/contracts.js';
+
+export interface CaseDoc {
+  _id: string;
+  caseType: string;
+  seq: number;
+  status: PublicStatus;
+  final: boolean;
+  state: StateValue;
+  owner: string;
+  summary: Record<string, unknown>;
+  deadlines: Deadline[];
+  /** True while any deadline is provisional (its year's arrangement is not published yet). */
+  provisional: boolean;
+  grants: Grant[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type TaskStatus = 'open' | 'claimed' | 'done' | 'cancelled';
+
+export interface TaskDoc {
+  /** `<caseId>/<task key>` */
+  _id: string;
+  caseId: string;
+  caseType: string;
+  key: string;
+  step: string;
+  title: string;
+  rule: string;
+  assignee: Assignee;
+  /** `role@unit`, the inbox index's equality key. */
+  assigneeKey: string;
+  actions: string[];
+  escalation: boolean;
+  status: TaskStatus;
+  /** open or claimed. */
+  active: boolean;
+  claimedBy: { id: string; name: string; at: Date } | null;
+  due: Date | null;
+  /** `due`, or the far future for undated tasks, so they sort last. */
+  dueOrder: Date;
+  dueDate: string | null;
+  dueExplanation: string | null;
+  provisional: boolean;
+  remindersSent: ReminderRecord[];
+  createdAt: Date;
+  closedAt: Date | null;
+  outcome: { action: string; by: Principal; at: Date } | null;
+  /** The case step that last wrote this task (idempotency guard). */
+  lastSeq: number;
+}
+
+export interface AuditDoc {
+  /** `<caseId>#<seq>` */
+  _id: string;
+  caseId: string;
+  seq: number;
+  at: string;
+  actor: Principal;
+  event: { type: string; [k: string]: unknown };
+  from: StateValue | null;
+  to: StateValue;
+  rule: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface NotificationDoc extends Omit<NotificationRequest, 'to'> {
+  /** `<caseId>#<seq>#<message>#<recipient>`: one message per due notice, however often activities retry. */
+  _id: string;
+  caseId: string;
+  caseType: string;
+  to: Assignee;
+  toKey: string;
+  status: 'pending' | 'sent' | 'failed';
+  createdAt: Date;
+}
+
+export interface CalendarYearDoc extends YearArrangement {
+  _id: number;
+  loadedAt: Date;
+  loadedBy: Principal;
+}
+
+export const FAR_FUTURE = new Date('9999-12-31T00:00:00.000Z');

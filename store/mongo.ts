@@ -1,0 +1,59 @@
+/**
+ * The MongoDB store: one database, these collections, these indexes. Works on MongoDB 7+ and on
+ * FerretDB v1 (no transactions, no change streams: every write is an idempotent upsert or insert).
+ */
+import { MongoClient, type Collection, type Db } from 'mongodb';
+import type { AuditDoc, CalendarYearDoc, CaseDoc, NotificationDoc, TaskDoc } from './documents.js';
+
+export interface Store {
+  client: MongoClient;
+  db: Db;
+  cases: Collection<CaseDoc>;
+  tasks: Collection<TaskDoc>;
+  audit: Collection<AuditDoc>;
+  notifications: Collection<NotificationDoc>;
+  calendarYears: Collection<CalendarYearDoc>;
+}
+
+export const DEFAULT_DB = 'dte';
+
+export function storeFromDb(client: MongoClient, db: Db): Store {
+  return {
+    client,
+    db,
+    cases: db.collection<CaseDoc>('cases'),
+    tasks: db.collection<TaskDoc>('tasks'),
+    audit: db.collection<AuditDoc>('audit'),
+    notifications: db.collection<NotificationDoc>('notifications'),
+    calendarYears: db.collection<CalendarYearDoc>('calendarYears'),
+  };
+}
+
+export async function connectStore(uri: string, dbName = DEFAULT_DB): Promise<Store> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, appName: 'dte' });
+  await client.connect();
+  const store = storeFromDb(client, client.db(dbName));
+  await ensureIndexes(store);
+  return store;
+}
+
+/**
+ * Indexes follow Equality → Sort → Range. The inbox's two views (a unit's tasks; the tasks I claimed)
+ * sort by due date with undated tasks last (`dueOrder`), and page by `_id` after the sort key.
+ */
+export async function ensureIndexes(store: Store): Promise<void> {
+  await store.tasks.createIndexes([
+    { key: { assigneeKey: 1, active: 1, dueOrder: 1, _id: 1 }, name: 'inbox_unit' },
+    { key: { 'claimedBy.id': 1, active: 1, dueOrder: 1, _id: 1 }, name: 'inbox_mine' },
+    { key: { caseId: 1, active: 1 }, name: 'by_case' },
+  ]);
+  await store.audit.createIndexes([{ key: { caseId: 1, seq: 1 }, name: 'chain', unique: true }]);
+  await store.cases.createIndexes([
+    { key: { caseType: 1, owner: 1, updatedAt: -1 }, name: 'by_type_owner' },
+    { key: { provisional: 1, final: 1 }, name: 'provisional_open' },
+  ]);
+  await store.notifications.createIndexes([
+    { key: { toKey: 1, createdAt: -1 }, name: 'by_recipient' },
+    { key: { status: 1, createdAt: 1 }, name: 'by_status' },
+  ]);
+}

@@ -1,0 +1,20 @@
+/** Temporal test environments for workflow tests, backed by the servers scripts/dev-services.mjs provisions. */
+import { fileURLToPath } from 'node:url';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+
+export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+
+/** The time-skipping test server (Java, from Maven Central), wrapped by scripts/temporal-test-server. */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const path = process.env.TEMPORAL_TEST_SERVER_PATH;
+  if (!path) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set: run the tests with `npm test` (scripts/dev-services.mjs provisions the server)');
+  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+}
+
+let bundled: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Bundle the workflows once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundled ??= bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
+  return bundled;
+}

@@ -1,0 +1,13 @@
+/** Composes every activity with its real clients. */
+import { createCalendarActivities } from '../activities/calendar.js';
+import { createCaseStoreActivities } from '../activities/caseStore.js';
+import { createNotificationActivities } from '../activities/notifications.js';
+import type { Store } from '../store/mongo.js';
+
+export function createActivities(store: Store) {
+  return {
+    ...createCaseStoreActivities(store),
+    ...createNotificationActivities(store),
+    ...createCalendarActivities({ loadArrangements: () => store.calendarYears.find({}).toArray() }),
+  };
+}

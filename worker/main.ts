@@ -1,0 +1,28 @@
+/** The worker process: connects to Temporal and the store, runs case workflows and activities. */
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { loadConfig } from '../config/env.js';
+import { createLogger } from '../config/logger.js';
+import { connectStore } from '../store/mongo.js';
+import { createWorker } from './worker.js';
+
+const config = loadConfig();
+const log = createLogger('worker', config.logLevel);
+Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
+
+const store = await connectStore(config.mongodbUri, config.mongodbDb);
+const connection = await NativeConnection.connect({ address: config.temporalAddress });
+const worker = await createWorker({
+  connection,
+  namespace: config.temporalNamespace,
+  taskQueue: config.taskQueue,
+  store,
+  workflowBundlePath: config.workflowBundlePath,
+});
+log.info({ temporal: config.temporalAddress, taskQueue: config.taskQueue }, 'worker running');
+try {
+  await worker.run(); // resolves after SIGINT/SIGTERM (the SDK installs the handlers) once tasks drain
+} finally {
+  await connection.close();
+  await store.client.close();
+  log.info('worker stopped');
+}

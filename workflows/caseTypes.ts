@@ -1,0 +1,10 @@
+/**
+ * The kinds of case, their workflow type and their business-id scheme. Workflow ids are business
+ * ids, so a duplicate case is impossible by construction.
+ */
+export const CASE_TYPES = {
+  selectionPlan: { workflowType: 'selectionPlanWorkflow', idPrefix: 'selection-plan' },
+} as const;
+export type CaseType = keyof typeof CASE_TYPES;
+
+export const TASK_QUEUE = 'dte-cases';

@@ -1,0 +1,341 @@
+/**
+ * The generic host: runs a pure XState machine (a CaseDefinition) inside a Temporal workflow.
+ *
+ * - Updates (`command`) are validated synchronously (payload schema, role and jurisdiction, state,
+ *   semantic checks) and become machine events stamped with the workflow clock and the actor.
+ * - Every event goes through XState's pure `transition()`; the actions it returns are mapped to
+ *   activities (`requestDeadlines` → calendar, `notify` → outbox). Each step is recorded by one
+ *   idempotent activity (audit chain, case projection, inbox tasks), keyed by case id + sequence.
+ * - Timers are derived, never stored: for every deadline in context that the current state can react
+ *   to, the host waits on a durable timer and delivers `deadline.reached`. So timers survive
+ *   continue-as-new and follow recomputed deadlines (statelyai/xstate#5331 does not bite).
+ * - Long-lived cases continue-as-new with the persisted snapshot at quiescent points.
+ */
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { Value } from 'typebox/value';
+import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import type { createCalendarActivities } from '../../activities/calendar.js';
+import type { createCaseStoreActivities } from '../../activities/caseStore.js';
+import type { ClosedTaskRecord, Grant, StateValue, TaskRecord, TransitionBatch } from '../../activities/contracts.js';
+import type { createNotificationActivities } from '../../activities/notifications.js';
+import type { CaseDefinition, DeadlineRequest, FieldError, NotificationRequest, TaskSpec } from '../../machines/kit.js';
+import { sameAssignee, SYSTEM_PRINCIPAL, type Assignee, type Principal } from '../../rules/actors.js';
+import type { Deadline } from '../../rules/calendar/index.js';
+import { policy } from '../../rules/policy.js';
+import { nowIso, nowMs } from './clock.js';
+import { caseFailure } from './failures.js';
+import { caseViewQuery, commandUpdate, recomputeDeadlinesSignal, type CaseView, type CommandArgs, type CommandResult } from './messages.js';
+
+const store = proxyActivities<ReturnType<typeof createCaseStoreActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+const calendar = proxyActivities<ReturnType<typeof createCalendarActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['CalendarInputError'] },
+});
+const notifications = proxyActivities<ReturnType<typeof createNotificationActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+/** What a case workflow starts with: its machine input, or on continue-as-new the persisted state. */
+export interface CaseWorkflowInput<TInput> {
+  /** The machine's input (without caseId/createdAt, which the host adds). */
+  input: Omit<TInput, 'caseId' | 'createdAt'>;
+  restore?: {
+    snapshot: { value: StateValue; context: unknown };
+    seq: number;
+    /** Deadlines already delivered, as `name@at`. */
+    fired: string[];
+    createdAt: string;
+    /** Provisional deadlines waiting for recomputation when the run ended. */
+    recompute: boolean;
+  };
+  /** Continue-as-new after this many events in one run (tests lower it). */
+  continueAsNewAfterEvents?: number;
+}
+
+export interface CaseResult {
+  caseId: string;
+  seq: number;
+  status: CaseView['status'];
+  state: StateValue;
+}
+
+interface Ticket {
+  event: { type: string; at: string; actor: Principal; [k: string]: unknown };
+  /** Set for commands (Updates) awaiting their answer. */
+  command?: { done: boolean; result?: CommandResult; error?: ApplicationFailure };
+}
+
+type Snapshot = AnyMachineSnapshot;
+
+export async function runCase<TInput>(definition: CaseDefinition, start: CaseWorkflowInput<TInput>): Promise<CaseResult> {
+  const { machine } = definition;
+  const caseId = workflowInfo().workflowId;
+  const createdAt = start.restore?.createdAt ?? nowIso();
+  const canLimit = start.continueAsNewAfterEvents ?? policy.runtime.continueAsNewAfterEvents;
+
+  let seq = start.restore?.seq ?? 0;
+  let snapshot: Snapshot;
+  let openTasks: TaskSpec[] = [];
+  const fired = new Set(start.restore?.fired ?? []);
+  const queue: Ticket[] = [];
+  let eventsThisRun = 0;
+  let recomputeRequested = start.restore?.recompute ?? false;
+
+  // ---- views -------------------------------------------------------------------------------
+  const deadlinesOf = (s: Snapshot): Record<string, Deadline> =>
+    ((s.context as { deadlines?: Record<string, Deadline> }).deadlines ?? {});
+
+  const taskRecords = (s: Snapshot): TaskRecord[] =>
+    definition.tasks(s).map((t) => {
+      const d = t.deadline ? deadlinesOf(s)[t.deadline] : undefined;
+      return { ...t, due: d?.at ?? null, dueDate: d?.date ?? null, dueExplanation: d?.explanation.text ?? null, provisional: d?.provisional ?? false };
+    });
+
+  const grantsOf = (s: Snapshot, tasks: TaskSpec[]): Grant[] => {
+    if (s.status === 'done') return [];
+    const grants: Grant[] = [];
+    for (const t of tasks) {
+      for (const type of t.actions) {
+        const spec = definition.commands[type];
+        if (spec) grants.push({ type, title: spec.title, rule: spec.rule, assignee: t.assignee, taskKey: t.key });
+      }
+    }
+    for (const [type, spec] of Object.entries(definition.commands)) {
+      for (const assignee of spec.allowed?.(s) ?? []) grants.push({ type, title: spec.title, rule: spec.rule, assignee });
+    }
+    return grants;
+  };
+
+  const view = (viewer?: Assignee): CaseView => {
+    const tasks = taskRecords(snapshot);
+    const grants = grantsOf(snapshot, tasks);
+    return {
+      caseId,
+      caseType: definition.caseType,
+      seq,
+      status: definition.status(snapshot),
+      state: snapshot.value as StateValue,
+      context: snapshot.context,
+      deadlines: Object.values(deadlinesOf(snapshot)),
+      tasks,
+      grants,
+      availableActions: viewer ? grants.filter((g) => sameAssignee(g.assignee, viewer)) : [],
+    };
+  };
+
+  // ---- validation (synchronous: the SDK ignores a validator's promise) -----------------------
+  const validate = (cmd: CommandArgs): void => {
+    const spec = definition.commands[cmd?.type];
+    if (!spec) throw caseFailure('UnknownCommand', `"${String(cmd?.type)}" is not a command of a ${definition.caseType}`);
+    if (!Value.Check(spec.payload, cmd.payload)) {
+      const fields: FieldError[] = [...Value.Errors(spec.payload, cmd.payload)].map((e) => ({ field: e.instancePath || '/', message: e.message }));
+      throw caseFailure('InvalidInput', `invalid ${cmd.type} payload: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`, { rule: spec.rule, fields });
+    }
+    const grants = grantsOf(snapshot, definition.tasks(snapshot)).filter((g) => g.type === cmd.type);
+    if (grants.length === 0) {
+      throw caseFailure('InvalidState', `${cmd.type} is not possible while the case is "${definition.status(snapshot).label}"`, { rule: spec.rule, state: snapshot.value });
+    }
+    if (!grants.some((g) => sameAssignee(g.assignee, cmd.actor))) {
+      throw caseFailure('Forbidden', `${cmd.type} is for ${grants.map((g) => `${g.assignee.role}@${g.assignee.unit}`).join(' or ')}`, { rule: spec.rule });
+    }
+    const event = { type: cmd.type, ...cmd.payload, at: nowIso(), actor: cmd.actor };
+    if (!snapshot.can(event)) {
+      throw caseFailure('InvalidState', `${cmd.type} is not possible in the current state`, { rule: spec.rule, state: snapshot.value });
+    }
+    const fields = spec.check?.(cmd.payload as never, snapshot, event.at) ?? [];
+    if (fields.length > 0) {
+      throw caseFailure('InvalidInput', fields.map((f) => `${f.field}: ${f.message}`).join('; '), { rule: fields[0]?.rule ?? spec.rule, fields });
+    }
+  };
+
+  // ---- one step: an event and the internal events it causes --------------------------------
+  const ruleOf = (event: Ticket['event'], s: Snapshot): string => {
+    if (event.type === 'deadline.reached') return deadlinesOf(s)[String(event.name)]?.rule ?? definition.defaultRule;
+    if (event.type === 'deadlines.set') return (event.deadlines as Deadline[])[0]?.rule ?? definition.defaultRule;
+    return definition.commands[event.type]?.rule ?? definition.defaultRule;
+  };
+
+  const stripStamps = ({ at: _at, actor: _actor, ...rest }: Ticket['event']) => rest as { type: string };
+
+  async function step(first: Ticket['event'], initial?: { snapshot: Snapshot; actions: { type: string; params?: unknown }[] }): Promise<void> {
+    const tasksBefore = openTasks;
+    const audit: TransitionBatch['audit'] = [];
+    const outbox: NotificationRequest[] = [];
+    const pending: { event: Ticket['event']; result?: [Snapshot, { type: string; params?: unknown }[]] }[] = [
+      { event: first, result: initial ? [initial.snapshot, initial.actions] : undefined },
+    ];
+    while (pending.length > 0) {
+      const { event, result } = pending.shift()!;
+      const from = result ? null : (snapshot.value as StateValue);
+      const [next, actions] = result ?? transition(machine, snapshot, event as never);
+      snapshot = next;
+      seq += 1;
+      eventsThisRun += 1;
+      audit.push({ seq, at: event.at, actor: event.actor, event: stripStamps(event), from, to: next.value as StateValue, rule: ruleOf(event, next) });
+      for (const action of actions) {
+        if (action.type === 'requestDeadlines') {
+          const deadlines = await calendar.computeDeadlines(action.params as DeadlineRequest);
+          pending.push({ event: { type: 'deadlines.set', deadlines, at: nowIso(), actor: SYSTEM_PRINCIPAL } });
+        } else if (action.type === 'notify') {
+          outbox.push(action.params as NotificationRequest);
+        } else if (!action.type.startsWith('xstate.')) {
+          // An action the host cannot perform is a programming error: fail the workflow task, not the case.
+          throw new Error(`${definition.caseType}: no host mapping for action "${action.type}"`);
+        }
+      }
+    }
+    // Forget delivered deadlines that are no longer in context.
+    const live = new Set(Object.values(deadlinesOf(snapshot)).map((d) => `${d.name}@${d.at}`));
+    for (const key of [...fired]) if (!live.has(key)) fired.delete(key);
+
+    openTasks = definition.tasks(snapshot);
+    const openKeys = new Set(openTasks.map((t) => t.key));
+    const closedTasks: ClosedTaskRecord[] = tasksBefore
+      .filter((t) => !openKeys.has(t.key))
+      .map((t) => ({
+        key: t.key,
+        status: t.actions.includes(first.type) ? 'done' : 'cancelled',
+        outcome: { action: first.type, by: first.actor, at: first.at },
+      }));
+    const records = taskRecords(snapshot);
+    await store.recordTransitions({
+      case: {
+        caseId,
+        caseType: definition.caseType,
+        seq,
+        status: definition.status(snapshot),
+        state: snapshot.value as StateValue,
+        owner: definition.owner(snapshot),
+        summary: definition.summary(snapshot),
+        deadlines: Object.values(deadlinesOf(snapshot)),
+        grants: grantsOf(snapshot, openTasks),
+        createdAt,
+        updatedAt: first.at,
+      },
+      audit,
+      openTasks: records,
+      closedTasks,
+    });
+    if (outbox.length > 0) {
+      await notifications.notify({ caseId, caseType: definition.caseType, seq, at: first.at, messages: outbox });
+    }
+  }
+
+  // ---- timers derived from deadlines in context ----------------------------------------------
+  const nextTimer = (): Deadline | undefined => {
+    let best: Deadline | undefined;
+    for (const d of Object.values(deadlinesOf(snapshot))) {
+      if (fired.has(`${d.name}@${d.at}`)) continue;
+      if (!snapshot.can({ type: 'deadline.reached', name: d.name, at: d.at, actor: SYSTEM_PRINCIPAL } as never)) continue;
+      if (!best || d.at < best.at) best = d;
+    }
+    return best;
+  };
+
+  async function recomputeProvisional(): Promise<void> {
+    recomputeRequested = false;
+    // Reminders hang on their due dates: recompute every deadline of the case when any is provisional.
+    const current = Object.values(deadlinesOf(snapshot));
+    if (!current.some((d) => d.provisional)) return;
+    const deadlines = await calendar.recomputeDeadlines(current);
+    const changed = deadlines.filter((d, i) => d.at !== current[i]?.at || d.provisional !== current[i]?.provisional);
+    if (changed.length > 0) await step({ type: 'deadlines.set', deadlines: changed, at: nowIso(), actor: SYSTEM_PRINCIPAL });
+  }
+
+  // ---- start or restore ----------------------------------------------------------------------
+  // The snapshot exists before any await, so handlers registered below see a case from the first activation.
+  let opening: { actions: { type: string; params?: unknown }[]; actor: Principal } | undefined;
+  if (start.restore) {
+    snapshot = machine.resolveState(start.restore.snapshot as never);
+    openTasks = definition.tasks(snapshot);
+  } else {
+    const machineInput = { ...start.input, caseId, createdAt };
+    const [s0, actions] = initialTransition(machine, machineInput as never);
+    snapshot = s0;
+    opening = { actions: actions as never, actor: (start.input as { createdBy?: Principal }).createdBy ?? SYSTEM_PRINCIPAL };
+  }
+
+  // ---- messages --------------------------------------------------------------------------------
+  setHandler(caseViewQuery, (viewer?: Assignee) => view(viewer));
+  setHandler(recomputeDeadlinesSignal, () => {
+    recomputeRequested = true;
+  });
+  setHandler(
+    commandUpdate,
+    async (cmd: CommandArgs): Promise<CommandResult> => {
+      const ticket: Ticket = { event: { type: cmd.type, ...cmd.payload, at: nowIso(), actor: cmd.actor }, command: { done: false } };
+      queue.push(ticket);
+      await condition(() => ticket.command!.done);
+      if (ticket.command!.error) throw ticket.command!.error;
+      return ticket.command!.result!;
+    },
+    { validator: validate },
+  );
+
+  if (opening) {
+    // Commands sent meanwhile wait in the queue: the opening is recorded first.
+    await step({ type: 'case.opened', input: start.input, at: createdAt, actor: opening.actor }, { snapshot, actions: opening.actions });
+  }
+
+  // ---- the loop ------------------------------------------------------------------------------
+  while (true) {
+    if (queue.length > 0) {
+      const ticket = queue.shift()!;
+      if (!snapshot.can(ticket.event as never)) {
+        // Accepted against an earlier state; a step in between made it impossible.
+        if (ticket.command) {
+          ticket.command.error = caseFailure('InvalidState', `${ticket.event.type} is no longer possible`, { state: snapshot.value });
+          ticket.command.done = true;
+        }
+      } else {
+        await step(ticket.event);
+        if (ticket.command) {
+          const v = view();
+          ticket.command.result = { caseId, seq: v.seq, status: v.status, state: v.state, tasks: v.tasks };
+          ticket.command.done = true;
+        }
+      }
+      continue;
+    }
+    if (recomputeRequested) {
+      await recomputeProvisional();
+      continue;
+    }
+    if (snapshot.status === 'done') break;
+    if (eventsThisRun >= canLimit || workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      if (queue.length === 0) {
+        const restore = { snapshot: { value: snapshot.value as StateValue, context: snapshot.context }, seq, fired: [...fired], createdAt, recompute: recomputeRequested };
+        await continueAsNew<(input: CaseWorkflowInput<TInput>) => Promise<CaseResult>>({ ...start, restore });
+      }
+      continue;
+    }
+    const timer = nextTimer();
+    const wake = () => queue.length > 0 || recomputeRequested;
+    if (!timer) {
+      await condition(wake);
+      continue;
+    }
+    // A durable timer: Temporal keeps it across worker restarts, for any length (months, years).
+    const wait = Math.max(0, Date.parse(timer.at) - nowMs());
+    const woken = wait > 0 && (await condition(wake, wait));
+    if (!woken) {
+      fired.add(`${timer.name}@${timer.at}`);
+      queue.push({ event: { type: 'deadline.reached', name: timer.name, at: nowIso(), actor: SYSTEM_PRINCIPAL } });
+    }
+  }
+  await condition(allHandlersFinished);
+  return { caseId, seq, status: definition.status(snapshot), state: snapshot.value as StateValue };
+}
