@@ -49,7 +49,13 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     const fe = err as FastifyError;
     if (fe.validation) {
-      const fields = fe.validation.map((v) => ({ field: `${fe.validationContext ?? ''}${v.instancePath || ''}` || '/', message: v.message ?? 'invalid' }));
+      const fields = fe.validation.map((v) => {
+        // Name the offending field itself: the extra property, or the missing one.
+        const params = v.params as { additionalProperty?: string; missingProperty?: string };
+        const leaf = params.additionalProperty ?? params.missingProperty;
+        const field = `${fe.validationContext ?? ''}${v.instancePath || ''}${leaf ? `/${leaf}` : ''}`;
+        return { field: field || '/', message: v.message ?? 'invalid' };
+      });
       return reply.status(400).send({ error: { code: 'InvalidInput', message: err.message, details: { fields } } });
     }
     if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

@@ -2,7 +2,7 @@
  * The MongoDB store: one database, these collections, these indexes. Works on MongoDB 7+ and on
  * FerretDB v1 (no transactions, no change streams: every write is an idempotent upsert or insert).
  */
-import { MongoClient, type Collection, type Db } from 'mongodb';
+import { MongoClient, type Collection, type Db, type IndexDescription } from 'mongodb';
 import type { AuditDoc, CalendarYearDoc, CaseDoc, NotificationDoc, TaskDoc } from './documents.js';
 
 export interface Store {
@@ -42,18 +42,16 @@ export async function connectStore(uri: string, dbName = DEFAULT_DB): Promise<St
  * sort by due date with undated tasks last (`dueOrder`), and page by `_id` after the sort key.
  */
 export async function ensureIndexes(store: Store): Promise<void> {
-  await store.tasks.createIndexes([
-    { key: { assigneeKey: 1, active: 1, dueOrder: 1, _id: 1 }, name: 'inbox_unit' },
-    { key: { 'claimedBy.id': 1, active: 1, dueOrder: 1, _id: 1 }, name: 'inbox_mine' },
-    { key: { caseId: 1, active: 1 }, name: 'by_case' },
-  ]);
-  await store.audit.createIndexes([{ key: { caseId: 1, seq: 1 }, name: 'chain', unique: true }]);
-  await store.cases.createIndexes([
-    { key: { caseType: 1, owner: 1, updatedAt: -1 }, name: 'by_type_owner' },
-    { key: { provisional: 1, final: 1 }, name: 'provisional_open' },
-  ]);
-  await store.notifications.createIndexes([
-    { key: { toKey: 1, createdAt: -1 }, name: 'by_recipient' },
-    { key: { status: 1, createdAt: 1 }, name: 'by_status' },
-  ]);
+  const indexes: [Collection<never>, IndexDescription][] = [
+    [store.tasks as never, { key: { assigneeKey: 1, active: 1, dueOrder: 1, _id: 1 }, name: 'inbox_unit' }],
+    [store.tasks as never, { key: { 'claimedBy.id': 1, active: 1, dueOrder: 1, _id: 1 }, name: 'inbox_mine' }],
+    [store.tasks as never, { key: { caseId: 1, active: 1 }, name: 'by_case' }],
+    [store.audit as never, { key: { caseId: 1, seq: 1 }, name: 'chain', unique: true }],
+    [store.cases as never, { key: { caseType: 1, owner: 1, updatedAt: -1 }, name: 'by_type_owner' }],
+    [store.cases as never, { key: { provisional: 1, final: 1 }, name: 'provisional_open' }],
+    [store.notifications as never, { key: { toKey: 1, createdAt: -1 }, name: 'by_recipient' }],
+    [store.notifications as never, { key: { status: 1, createdAt: 1 }, name: 'by_status' }],
+  ];
+  // One createIndex per index: FerretDB v1 crashes on a createIndexes of several indexes that all exist.
+  for (const [collection, { key, ...options }] of indexes) await collection.createIndex(key, options);
 }

@@ -1,6 +1,7 @@
 /** Builds the worker: one task queue for every case workflow, with its activities. */
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { NativeConnection} from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Store } from '../store/mongo.js';
 import { createActivities } from './activities.js';
 

@@ -32,7 +32,7 @@ function draft07(node: unknown, inProperties = false): unknown {
 describe('docker-compose.yml', () => {
   it('is valid against the Compose specification', () => {
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-    const validate = ajv.compile(draft07(schema));
+    const validate = ajv.compile(draft07(schema) as object);
     expect(validate(compose), JSON.stringify(validate.errors, null, 2)).toBe(true);
   });
 

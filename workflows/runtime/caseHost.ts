@@ -11,9 +11,10 @@
  *   continue-as-new and follow recomputed deadlines (statelyai/xstate#5331 does not bite).
  * - Long-lived cases continue-as-new with the persisted snapshot at quiescent points.
  */
+import type {
+  ApplicationFailure} from '@temporalio/workflow';
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   continueAsNew,
   proxyActivities,
