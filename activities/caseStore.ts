@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { MongoServerError } from 'mongodb';
 import { assigneeKey } from '../rules/actors.js';
 import { GENESIS_HASH, hashEntry } from '../store/auditChain.js';
-import { FAR_FUTURE, type AuditDoc } from '../store/documents.js';
+import { FAR_FUTURE, taskId, type AuditDoc } from '../store/documents.js';
 import type { Store } from '../store/mongo.js';
 import type { TransitionBatch } from './contracts.js';
 
@@ -53,7 +53,7 @@ export function createCaseStoreActivities(store: Pick<Store, 'cases' | 'tasks' |
 
       for (const closed of batch.closedTasks) {
         await store.tasks.updateOne(
-          { _id: `${c.caseId}/${closed.key}`, lastSeq: { $lt: c.seq } },
+          { _id: taskId(c.caseId, closed.key), lastSeq: { $lt: c.seq } },
           {
             $set: {
               status: closed.status,
@@ -69,7 +69,7 @@ export function createCaseStoreActivities(store: Pick<Store, 'cases' | 'tasks' |
         const due = t.due ? new Date(t.due) : null;
         await ignoreDuplicate(
           store.tasks.updateOne(
-            { _id: `${c.caseId}/${t.key}`, lastSeq: { $lt: c.seq } },
+            { _id: taskId(c.caseId, t.key), lastSeq: { $lt: c.seq } },
             {
               $setOnInsert: {
                 caseId: c.caseId,

@@ -7,6 +7,7 @@ import type { Principal } from '../rules/actors.js';
 export const DEMO_USERS: Principal[] = [
   { id: 'nat-officer', name: '王芳 (national group office)', role: 'officer', unit: 'national' },
   { id: 'nat-leader', name: '李强 (national group leader)', role: 'leader', unit: 'national' },
+  { id: 'nat-leader-2', name: '刘洋 (national group deputy leader)', role: 'leader', unit: 'national' },
   { id: 'nat-admin', name: '平台管理员 (platform admin)', role: 'admin', unit: 'national' },
   { id: 'gd-officer', name: '陈静 (Guangdong HR)', role: 'officer', unit: 'province:44' },
   { id: 'gd-leader', name: '黄伟 (Guangdong HR leader)', role: 'leader', unit: 'province:44' },

@@ -24,7 +24,7 @@ export interface CaseDoc {
 export type TaskStatus = 'open' | 'claimed' | 'done' | 'cancelled';
 
 export interface TaskDoc {
-  /** `<caseId>/<task key>` */
+  /** `<caseId>~<task key>` (see taskId) */
   _id: string;
   caseId: string;
   caseType: string;
@@ -88,3 +88,6 @@ export interface CalendarYearDoc extends YearArrangement {
 }
 
 export const FAR_FUTURE = new Date('9999-12-31T00:00:00.000Z');
+
+/** A task's id: its case and its key, joined by a character that needs no escaping in a URL path. */
+export const taskId = (caseId: string, key: string) => `${caseId}~${key}`;
