@@ -22,14 +22,12 @@ export async function readableCase(ctx: ApiContext, caseId: string, p: Principal
 
 /** The store filter matching `canOversee`: which owners' cases a principal may list. */
 export function ownerFilter(p: Principal): Record<string, unknown> {
-  if (canOversee(p, 'province:00') && p.unit === 'national') return {};
-  if (p.unit.startsWith('province:')) return { owner: { $in: [p.unit, ...localitiesOf(p.unit)] } };
+  if (p.unit === 'national' && canOversee(p, p.unit)) return {};
+  if (p.unit.startsWith('province:')) {
+    // A province oversees itself and its localities (locality codes start with the province's two digits).
+    return { owner: { $in: [p.unit, new RegExp(`^locality:${p.unit.slice('province:'.length)}`)] } };
+  }
   return { owner: p.unit };
-}
-
-/** Locality units of a province are listed by prefix; a province has at most a few hundred. */
-function localitiesOf(province: string): RegExp[] {
-  return [new RegExp(`^locality:${province.slice('province:'.length)}`)];
 }
 
 export function caseView(doc: CaseDoc, p: Principal) {

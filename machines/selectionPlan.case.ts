@@ -101,7 +101,7 @@ export const selectionPlanCase: CaseDefinition<SelectionPlanMachine, Snapshot> =
       title: 'Cancel the plan',
       rule: 'R7.1',
       payload: selectionPlanPayloads.CANCEL,
-      allowed: (s) => (s.status === 'done' ? [] : [organiserOfficer(s.context)]),
+      allowed: (s) => [organiserOfficer(s.context)],
     },
   },
   tasks(snapshot) {

@@ -10,7 +10,8 @@ import { assign, setup } from 'xstate';
 import { escalationTarget, type Assignee, type Principal, type Unit } from '../rules/actors.js';
 import type { Deadline } from '../rules/calendar/index.js';
 import type { Kind, Occupation } from '../rules/kinds.js';
-import { policy, type StepPolicy } from '../rules/policy.js';
+import { policy } from '../rules/policy.js';
+import { deadlineIs, reminderOf, stepDeadlines } from './steps.js';
 import type { DeadlineRequest, DeadlinesSetEvent, DeadlineReachedEvent, EventMeta, NotificationRequest, ReminderRecord } from './kit.js';
 
 export interface PlanDraft {
@@ -98,18 +99,6 @@ export const approver = (ctx: Pick<SelectionPlanContext, 'organiser'>): Assignee
 /** The assignee who drafts and publishes: the organiser's officers. */
 export const organiserOfficer = (ctx: Pick<SelectionPlanContext, 'organiser'>): Assignee => ({ role: 'officer', unit: ctx.organiser });
 
-function stepDeadlines(prefix: string, step: StepPolicy, from: string): DeadlineRequest {
-  return {
-    due: { name: `${prefix}Due`, rule: step.rule, from, offset: step.due, time: 'endOfDay' },
-    reminders: step.reminders.map((offset, i) => ({ name: `${prefix}Reminder${i + 1}`, offset, time: policy.reminderTime })),
-  };
-}
-
-const isDeadline = (name: string) => ({ event }: { event: SelectionPlanEvent }) =>
-  event.type === 'deadline.reached' && event.name === name;
-const isReminderOf = (prefix: string) => ({ event }: { event: SelectionPlanEvent }) =>
-  event.type === 'deadline.reached' && event.name.startsWith(`${prefix}Reminder`);
-
 export const selectionPlanMachine = setup({
   types: {
     context: {} as SelectionPlanContext,
@@ -150,11 +139,11 @@ export const selectionPlanMachine = setup({
     }),
   },
   guards: {
-    approvalDue: isDeadline('approvalDue'),
-    approvalReminder: isReminderOf('approval'),
-    noticeDue: isDeadline('noticeDue'),
-    noticeReminder: isReminderOf('notice'),
-    applicationWindowCloses: isDeadline('applicationWindowCloses'),
+    approvalDue: deadlineIs('approvalDue'),
+    approvalReminder: reminderOf('approval'),
+    noticeDue: deadlineIs('noticeDue'),
+    noticeReminder: reminderOf('notice'),
+    applicationWindowCloses: deadlineIs('applicationWindowCloses'),
     hasOpenEscalation: ({ context }) => context.escalations.some((e) => !e.resolvedAt),
   },
 }).createMachine({

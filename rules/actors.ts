@@ -68,7 +68,7 @@ export function escalationTarget(of: Assignee): Assignee {
   if (of.unit.startsWith('locality:')) return { role: 'officer', unit: `province:${provinceOf(of.unit)}` };
   if (of.unit.startsWith('province:')) return { role: 'officer', unit: 'national' };
   if (of.unit.startsWith('industry:')) return { role: 'officer', unit: 'national' };
-  if (of.unit === 'national' && of.role !== 'leader') return { role: 'leader', unit: 'national' };
+  // National group staff, and at the top the group's leaders themselves (collective oversight).
   return { role: 'leader', unit: 'national' };
 }
 

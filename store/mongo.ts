@@ -44,6 +44,7 @@ export async function connectStore(uri: string, dbName = DEFAULT_DB): Promise<St
 export async function ensureIndexes(store: Store): Promise<void> {
   const indexes: [Collection<never>, IndexDescription][] = [
     [store.tasks as never, { key: { assigneeKey: 1, active: 1, dueOrder: 1, _id: 1 }, name: 'inbox_unit' }],
+    [store.tasks as never, { key: { assigneeKey: 1, active: 1, caseType: 1, dueOrder: 1, _id: 1 }, name: 'inbox_unit_by_type' }],
     [store.tasks as never, { key: { 'claimedBy.id': 1, active: 1, dueOrder: 1, _id: 1 }, name: 'inbox_mine' }],
     [store.tasks as never, { key: { caseId: 1, active: 1 }, name: 'by_case' }],
     [store.audit as never, { key: { caseId: 1, seq: 1 }, name: 'chain', unique: true }],

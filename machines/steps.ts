@@ -1,0 +1,23 @@
+/**
+ * Building blocks every procedure's machine uses for a waiting step: its deadline request (a due date
+ * and reminders counted back from it) and the guards that recognise its deadline events. Pure.
+ */
+import { policy, type StepPolicy } from '../rules/policy.js';
+import type { DeadlineRequest } from './kit.js';
+
+/** `<prefix>Due` at the end of the due day, and `<prefix>Reminder<n>` at the policy's reminder time. */
+export function stepDeadlines(prefix: string, step: StepPolicy, from: string): DeadlineRequest {
+  return {
+    due: { name: `${prefix}Due`, rule: step.rule, from, offset: step.due, time: 'endOfDay' },
+    reminders: step.reminders.map((offset, i) => ({ name: `${prefix}Reminder${i + 1}`, offset, time: policy.reminderTime })),
+  };
+}
+
+type AnyEvent = { type: string; name?: string };
+
+/** Guard: this is the `deadline.reached` event of the named deadline. */
+export const deadlineIs = (name: string) => ({ event }: { event: AnyEvent }) => event.type === 'deadline.reached' && event.name === name;
+
+/** Guard: this is a reminder deadline of the step with this prefix. */
+export const reminderOf = (prefix: string) => ({ event }: { event: AnyEvent }) =>
+  event.type === 'deadline.reached' && (event.name ?? '').startsWith(`${prefix}Reminder`);
