@@ -1,0 +1,33 @@
+/**
+ * R7.3 random draw (随机抽选) of the expert panel from the expert pool, with recusal (回避): pure,
+ * reproducible functions (node:crypto: activities only, never workflows). See draw.ts.
+ */
+export {
+  DRAW_ALGORITHM,
+  type DrawAlgorithm,
+  RECUSAL_LOOKBACK_YEARS,
+  RECUSAL_REASONS,
+  REPLACEMENT_REASONS,
+  type RecusalReason,
+  type ReplacementReason,
+  type ExclusionReason,
+  type EmploymentPeriod,
+  type Expert,
+  type DrawRequest,
+  type PoolSnapshot,
+  type Exclusion,
+  type DrawResult,
+  DrawInputError,
+  PoolTooSmallError,
+  reasonLabel,
+  newSeed,
+  commitSeed,
+  verifyCommitment,
+  drawRank,
+  snapshotPool,
+  drawPanel,
+  replaceMember,
+  replacementsOf,
+  replayDraw,
+  verifyDraw,
+} from './draw.js';
