@@ -27,6 +27,18 @@ export const policy = {
     minimumWindowDays: 7,
     maximumWindowDays: 366,
   },
+  application: {
+    /** R7.2: the recommender (provincial HR or industry department) confirms the recommendation. */
+    recommendation: { rule: 'R7.2', due: { workingDays: 10 }, reminders: [{ workingDays: -2 }] } satisfies StepPolicy,
+    /** R7.3 初评: the organiser's preliminary review of the materials. */
+    preliminaryReview: { rule: 'R7.3', due: { workingDays: 15 }, reminders: [{ workingDays: -3 }] } satisfies StepPolicy,
+    /** R7.3: a return for correction gives the institution this many working days unless the reviewer sets another. */
+    correctionWorkingDays: { default: 10, min: 1, max: 30 },
+    /** R7.3 专家评议: panel members vote by this due date. */
+    voting: { rule: 'R7.3', due: { workingDays: 10 }, reminders: [{ workingDays: -3 }, { workingDays: -1 }] } satisfies StepPolicy,
+    /** R7.4 复核: the organiser rechecks the panel's result. */
+    recheck: { rule: 'R7.4', due: { workingDays: 10 }, reminders: [{ workingDays: -2 }] } satisfies StepPolicy,
+  },
   runtime: {
     /**
      * A case continues-as-new with its persisted snapshot after this many events in one run, or earlier when
