@@ -149,6 +149,7 @@ export const applicationCase: CaseDefinition<ApplicationMachine, Snapshot> = {
     const s = statuses[leafState(snapshot.value)] ?? { label: code, final: false };
     return { code, label: s.label, final: s.final };
   },
+  signals: ['round.listApproved', 'round.objectionUpheld', 'round.published', 'round.cancelled'],
   owner: (snapshot) => snapshot.context.organiser,
   summary(snapshot) {
     const ctx = snapshot.context;

@@ -14,7 +14,9 @@ import type { Deadline } from '../rules/calendar/index.js';
 import type { Kind, Occupation } from '../rules/kinds.js';
 import { policy } from '../rules/policy.js';
 import { tallyVotes, type Tally } from '../rules/selection/tally.js';
-import type { DeadlineRequest, DeadlinesSetEvent, DeadlineReachedEvent, EventMeta, NotificationRequest, ReminderRecord } from './kit.js';
+import type { DeadlineRequest, DeadlinesSetEvent, DeadlineReachedEvent, DrawPanelRequest, EventMeta, NotificationRequest, PanelDraw, ReminderRecord, SignalCaseRequest } from './kit.js';
+
+export type { DrawPanelRequest, PanelDraw, SignalCaseRequest } from './kit.js';
 import { deadlineIs, reminderOf, stepDeadlines } from './steps.js';
 
 export interface EligibilityFlag {
@@ -41,16 +43,6 @@ export interface ApplicationInput {
   panelSize: number;
   createdBy: Principal;
   createdAt: string;
-}
-
-/** The draw's outcome as the machine keeps it; the pool snapshot and exclusions stay in the draw record. */
-export interface PanelDraw {
-  drawId: string;
-  algorithm: string;
-  seedCommitment: string;
-  proof: string;
-  members: string[];
-  reserve: string[];
 }
 
 export interface PanelMember {
@@ -119,22 +111,6 @@ export type ApplicationSystemEvent =
   | { type: 'round.cancelled'; reason: string };
 
 export type ApplicationEvent = ((ApplicationCommand | ApplicationSystemEvent) & EventMeta) | DeadlinesSetEvent | DeadlineReachedEvent;
-
-/** Params of the host's `signalCase` action: an event for another case (here: the round). */
-export interface SignalCaseRequest {
-  caseId: string;
-  event: { type: string; [k: string]: unknown };
-}
-
-/** Params of the host's `drawPanel` action (R7.3): the draw runs in an activity, committed before the pool is read. */
-export interface DrawPanelRequest {
-  caseId: string;
-  applicant: { institutionId: string; recommender: string };
-  field: string;
-  panelSize: number;
-  /** Experts already on the panel or out of it: never drawn again. */
-  exclude: string[];
-}
 
 export const organiserOfficer = (ctx: Pick<ApplicationContext, 'organiser'>): Assignee => ({ role: 'officer', unit: ctx.organiser });
 export const recommenderOfficer = (ctx: Pick<ApplicationContext, 'recommender'>): Assignee => ({ role: 'officer', unit: ctx.recommender });

@@ -117,4 +117,32 @@ export interface CaseDefinition<TMachine extends AnyStateMachine = AnyStateMachi
   owner: (snapshot: TSnapshot) => Assignee['unit'];
   /** A short, non-confidential summary for lists and the case page. */
   summary: (snapshot: TSnapshot) => Record<string, unknown>;
+  /** Event types this case accepts from other cases (the `caseEvent` signal); anything else is ignored. */
+  signals?: readonly string[];
+}
+
+/** Params of the `signalCase` action: an event for another case, delivered by the host as a signal. */
+export interface SignalCaseRequest {
+  caseId: string;
+  event: { type: string; [k: string]: unknown };
+}
+
+/** Params of the `drawPanel` action (R7.3): the draw runs in an activity, its seed committed before the pool is read. */
+export interface DrawPanelRequest {
+  caseId: string;
+  applicant: { institutionId: string; recommender: string };
+  field: string;
+  panelSize: number;
+  /** Experts already on the panel or out of it: never drawn again. */
+  exclude: string[];
+}
+
+/** What the draw activity returns to the case (the pool snapshot and exclusions stay in the draw record). */
+export interface PanelDraw {
+  drawId: string;
+  algorithm: string;
+  seedCommitment: string;
+  proof: string;
+  members: string[];
+  reserve: string[];
 }

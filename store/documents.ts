@@ -3,6 +3,7 @@ import type { Assignee, Principal } from '../rules/actors.js';
 import type { Deadline, YearArrangement } from '../rules/calendar/index.js';
 import type { NotificationRequest, PublicStatus, ReminderRecord } from '../machines/kit.js';
 import type { Grant, StateValue } from '../activities/contracts.js';
+import type { DrawRequest, DrawResult, Expert, PoolSnapshot } from '../rules/draw/index.js';
 
 export interface CaseDoc {
   _id: string;
@@ -85,6 +86,33 @@ export interface CalendarYearDoc extends YearArrangement {
   _id: number;
   loadedAt: Date;
   loadedBy: Principal;
+}
+
+/** A member of the expert pool (专家库). */
+export interface ExpertDoc extends Expert {
+  _id: string;
+  updatedAt: Date;
+}
+
+/**
+ * One random draw (R7.3), keyed by case + step. The seed is fixed and its hash (commitment) recorded
+ * before the pool is read; the pool snapshot, request, exclusions, panel and reserve follow, so anyone
+ * can re-run it (`scripts/draw-panel.ts`) and get the same panel.
+ */
+export interface DrawDoc {
+  _id: string;
+  caseId: string;
+  seed: string;
+  seedCommitment: string;
+  committedAt: Date;
+  status: 'committed' | 'drawn' | 'failed';
+  /** Panel seats this draw fills: the first `seats` of its ranking serve, the rest is the ordered reserve. */
+  seats?: number;
+  pool?: PoolSnapshot;
+  request?: DrawRequest;
+  result?: DrawResult;
+  failure?: { reason: string; eligible: number; required: number };
+  drawnAt?: Date;
 }
 
 export const FAR_FUTURE = new Date('9999-12-31T00:00:00.000Z');

@@ -3,7 +3,7 @@
  * FerretDB v1 (no transactions, no change streams: every write is an idempotent upsert or insert).
  */
 import { MongoClient, type Collection, type Db, type IndexDescription } from 'mongodb';
-import type { AuditDoc, CalendarYearDoc, CaseDoc, NotificationDoc, TaskDoc } from './documents.js';
+import type { AuditDoc, CalendarYearDoc, CaseDoc, DrawDoc, ExpertDoc, NotificationDoc, TaskDoc } from './documents.js';
 
 export interface Store {
   client: MongoClient;
@@ -13,6 +13,8 @@ export interface Store {
   audit: Collection<AuditDoc>;
   notifications: Collection<NotificationDoc>;
   calendarYears: Collection<CalendarYearDoc>;
+  experts: Collection<ExpertDoc>;
+  draws: Collection<DrawDoc>;
 }
 
 export const DEFAULT_DB = 'dte';
@@ -26,6 +28,8 @@ export function storeFromDb(client: MongoClient, db: Db): Store {
     audit: db.collection<AuditDoc>('audit'),
     notifications: db.collection<NotificationDoc>('notifications'),
     calendarYears: db.collection<CalendarYearDoc>('calendarYears'),
+    experts: db.collection<ExpertDoc>('experts'),
+    draws: db.collection<DrawDoc>('draws'),
   };
 }
 
@@ -52,6 +56,8 @@ export async function ensureIndexes(store: Store): Promise<void> {
     [store.cases as never, { key: { provisional: 1, final: 1 }, name: 'provisional_open' }],
     [store.notifications as never, { key: { toKey: 1, createdAt: -1 }, name: 'by_recipient' }],
     [store.notifications as never, { key: { status: 1, createdAt: 1 }, name: 'by_status' }],
+    [store.experts as never, { key: { fields: 1, _id: 1 }, name: 'by_field' }],
+    [store.draws as never, { key: { caseId: 1 }, name: 'by_case' }],
   ];
   // One createIndex per index: FerretDB v1 crashes on a createIndexes of several indexes that all exist.
   for (const [collection, { key, ...options }] of indexes) await collection.createIndex(key, options);

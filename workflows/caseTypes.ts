@@ -4,6 +4,8 @@
  */
 export const CASE_TYPES = {
   selectionPlan: { workflowType: 'selectionPlanWorkflow', idPrefix: 'selection-plan' },
+  /** `application:<round>:<institution>:<occupation>`: the channel is not in the id, so a second channel for the same occupation collides (R7.2). */
+  application: { workflowType: 'applicationWorkflow', idPrefix: 'application' },
 } as const;
 export type CaseType = keyof typeof CASE_TYPES;
 

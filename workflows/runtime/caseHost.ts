@@ -17,6 +17,8 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
+  log,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -27,13 +29,15 @@ import type { createCalendarActivities } from '../../activities/calendar.js';
 import type { createCaseStoreActivities } from '../../activities/caseStore.js';
 import type { ClosedTaskRecord, Grant, StateValue, TaskRecord, TransitionBatch } from '../../activities/contracts.js';
 import type { createNotificationActivities } from '../../activities/notifications.js';
-import type { CaseDefinition, DeadlineRequest, FieldError, NotificationRequest, TaskSpec } from '../../machines/kit.js';
+import type { createPanelActivities } from '../../activities/panels.js';
+import type { CaseDefinition, DeadlineRequest, DrawPanelRequest, FieldError, NotificationRequest, SignalCaseRequest, TaskSpec } from '../../machines/kit.js';
 import { sameAssignee, SYSTEM_PRINCIPAL, type Assignee, type Principal } from '../../rules/actors.js';
 import type { Deadline } from '../../rules/calendar/index.js';
+import { shanghaiDate } from '../../rules/calendar/dates.js';
 import { policy } from '../../rules/policy.js';
 import { nowIso, nowMs } from './clock.js';
 import { caseFailure } from './failures.js';
-import { caseViewQuery, commandUpdate, recomputeDeadlinesSignal, type CaseView, type CommandArgs, type CommandResult } from './messages.js';
+import { caseEventSignal, caseViewQuery, commandUpdate, recomputeDeadlinesSignal, type CaseView, type CommandArgs, type CommandResult } from './messages.js';
 
 const store = proxyActivities<ReturnType<typeof createCaseStoreActivities>>({
   startToCloseTimeout: '30 seconds',
@@ -42,6 +46,10 @@ const store = proxyActivities<ReturnType<typeof createCaseStoreActivities>>({
 const calendar = proxyActivities<ReturnType<typeof createCalendarActivities>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['CalendarInputError'] },
+});
+const panels = proxyActivities<ReturnType<typeof createPanelActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 const notifications = proxyActivities<ReturnType<typeof createNotificationActivities>>({
   startToCloseTimeout: '1 minute',
@@ -174,23 +182,36 @@ export async function runCase<TInput>(definition: CaseDefinition, start: CaseWor
     const tasksBefore = openTasks;
     const audit: TransitionBatch['audit'] = [];
     const outbox: NotificationRequest[] = [];
+    const outgoing: SignalCaseRequest[] = [];
     const pending: { event: Ticket['event']; result?: [Snapshot, { type: string; params?: unknown }[]] }[] = [
       { event: first, result: initial ? [initial.snapshot, initial.actions] : undefined },
     ];
     while (pending.length > 0) {
       const { event, result } = pending.shift()!;
-      const from = result ? null : (snapshot.value as StateValue);
+      const before = snapshot;
       const [next, actions] = result ?? transition(machine, snapshot, event as never);
       snapshot = next;
       seq += 1;
       eventsThisRun += 1;
-      audit.push({ seq, at: event.at, actor: event.actor, event: stripStamps(event), from, to: next.value as StateValue, rule: ruleOf(event, next) });
+      // The rule of a deadline is read before the step: leaving a state clears its deadlines.
+      const rule = ruleOf(event, result ? next : before);
+      audit.push({ seq, at: event.at, actor: event.actor, event: stripStamps(event), from: result ? null : (before.value as StateValue), to: next.value as StateValue, rule });
       for (const action of actions) {
         if (action.type === 'requestDeadlines') {
           const deadlines = await calendar.computeDeadlines(action.params as DeadlineRequest);
           pending.push({ event: { type: 'deadlines.set', deadlines, at: nowIso(), actor: SYSTEM_PRINCIPAL } });
         } else if (action.type === 'notify') {
           outbox.push(action.params as NotificationRequest);
+        } else if (action.type === 'signalCase') {
+          outgoing.push(action.params as SignalCaseRequest);
+        } else if (action.type === 'drawPanel') {
+          // R7.3: keyed by case + step, so a retried activity reuses its committed seed.
+          const outcome = await panels.drawPanel({ ...(action.params as DrawPanelRequest), drawId: `${caseId}#${seq}`, drawDate: shanghaiDate(nowIso()) });
+          pending.push({
+            event: outcome.ok
+              ? { type: 'panel.drawn', draw: outcome.draw, at: nowIso(), actor: SYSTEM_PRINCIPAL }
+              : { type: 'panel.drawFailed', reason: outcome.reason, at: nowIso(), actor: SYSTEM_PRINCIPAL },
+          });
         } else if (!action.type.startsWith('xstate.')) {
           // An action the host cannot perform is a programming error: fail the workflow task, not the case.
           throw new Error(`${definition.caseType}: no host mapping for action "${action.type}"`);
@@ -232,6 +253,14 @@ export async function runCase<TInput>(definition: CaseDefinition, start: CaseWor
     if (outbox.length > 0) {
       await notifications.notify({ caseId, caseType: definition.caseType, seq, at: first.at, messages: outbox });
     }
+    // Other cases hear of this step after it is recorded (a signal is a workflow command: durable, in order).
+    for (const { caseId: target, event } of outgoing) {
+      try {
+        await getExternalWorkflowHandle(target).signal(caseEventSignal, { ...event, from: caseId });
+      } catch (e) {
+        log.warn('could not signal another case', { target, event: event.type, error: (e as Error).message });
+      }
+    }
   }
 
   // ---- timers derived from deadlines in context ----------------------------------------------
@@ -270,6 +299,14 @@ export async function runCase<TInput>(definition: CaseDefinition, start: CaseWor
 
   // ---- messages --------------------------------------------------------------------------------
   setHandler(caseViewQuery, (viewer?: Assignee) => view(viewer));
+  setHandler(caseEventSignal, (event) => {
+    // Only the event types this kind of case takes from other cases; the machine decides if the state can take it.
+    if (!definition.signals?.includes(event?.type)) {
+      log.warn('ignored a case event this case does not take', { type: event?.type, from: event?.from });
+      return;
+    }
+    queue.push({ event: { ...event, at: nowIso(), actor: SYSTEM_PRINCIPAL } });
+  });
   setHandler(recomputeDeadlinesSignal, () => {
     recomputeRequested = true;
   });

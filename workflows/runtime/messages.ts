@@ -32,6 +32,8 @@ export type CommandResult = Pick<CaseView, 'caseId' | 'seq' | 'status' | 'state'
 
 /** Staff decisions: validated synchronously, answered when the case has recorded the step. */
 export const commandUpdate = defineUpdate<CommandResult, [CommandArgs]>('command');
+/** An event from another case (e.g. a round telling its applications the list was approved). */
+export const caseEventSignal = defineSignal<[{ type: string; from?: string; [k: string]: unknown }]>('caseEvent');
 /** The calendar changed (a year's arrangement was loaded): recompute provisional deadlines. */
 export const recomputeDeadlinesSignal = defineSignal<[{ years: number[] }]>('recomputeDeadlines');
 /** The case as it stands, with the actions a viewer may take. */
