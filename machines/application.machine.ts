@@ -17,7 +17,7 @@ import { tallyVotes, type Tally } from '../rules/selection/tally.js';
 import type { DeadlineRequest, DeadlinesSetEvent, DeadlineReachedEvent, DrawPanelRequest, EventMeta, NotificationRequest, PanelDraw, ReminderRecord, SignalCaseRequest } from './kit.js';
 
 export type { DrawPanelRequest, PanelDraw, SignalCaseRequest } from './kit.js';
-import { deadlineIs, reminderOf, stepDeadlines } from './steps.js';
+import { deadlineIs, reminderOf, stepDeadlines, withDeadlines, withReminder } from './steps.js';
 
 export interface EligibilityFlag {
   rule: string;
@@ -151,14 +151,9 @@ export const applicationMachine = setup({
     notify: (_, _params: NotificationRequest) => {},
     signalCase: (_, _params: SignalCaseRequest) => {},
     drawPanel: (_, _params: DrawPanelRequest) => {},
-    storeDeadlines: assign({
-      deadlines: ({ context, event }) =>
-        event.type === 'deadlines.set' ? { ...context.deadlines, ...Object.fromEntries(event.deadlines.map((d) => [d.name, d])) } : context.deadlines,
-    }),
+    storeDeadlines: assign({ deadlines: ({ context, event }) => withDeadlines(context.deadlines, event as DeadlinesSetEvent) }),
     clearDeadlines: assign({ deadlines: () => ({}) }),
-    recordReminder: assign({
-      reminders: ({ context, event }) => [...context.reminders, { deadline: (event as DeadlineReachedEvent).name, at: event.at }],
-    }),
+    recordReminder: assign({ reminders: ({ context, event }) => withReminder(context.reminders, event as DeadlineReachedEvent) }),
     raiseEscalation: assign({
       escalations: ({ context, event }, params: { to: Assignee }) => [...context.escalations, { deadline: (event as DeadlineReachedEvent).name, to: params.to, raisedAt: event.at }],
     }),

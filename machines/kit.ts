@@ -87,6 +87,8 @@ export interface CommandSpec<TSnapshot> {
   payload: TSchema;
   /** Assignees who may send this command whatever the open tasks; tasks grant the rest. */
   allowed?: (snapshot: TSnapshot) => Assignee[];
+  /** Anyone may send it, without an account (the API sends it with a public principal); the state still decides. */
+  public?: boolean;
   /** Semantic checks of the payload against the case (plain functions from rules/); field errors. */
   check?: (payload: never, snapshot: TSnapshot, at: string) => FieldError[];
 }

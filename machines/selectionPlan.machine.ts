@@ -11,7 +11,7 @@ import { escalationTarget, type Assignee, type Principal, type Unit } from '../r
 import type { Deadline } from '../rules/calendar/index.js';
 import type { Kind, Occupation } from '../rules/kinds.js';
 import { policy } from '../rules/policy.js';
-import { deadlineIs, reminderOf, stepDeadlines } from './steps.js';
+import { deadlineIs, reminderOf, stepDeadlines, withDeadlines, withReminder } from './steps.js';
 import type { DeadlineRequest, DeadlinesSetEvent, DeadlineReachedEvent, EventMeta, NotificationRequest, ReminderRecord } from './kit.js';
 
 export interface PlanDraft {
@@ -110,16 +110,9 @@ export const selectionPlanMachine = setup({
     requestDeadlines: (_, _params: DeadlineRequest) => {},
     /** Host: put this message in the outbox. */
     notify: (_, _params: NotificationRequest) => {},
-    storeDeadlines: assign({
-      deadlines: ({ context, event }) =>
-        event.type === 'deadlines.set'
-          ? { ...context.deadlines, ...Object.fromEntries(event.deadlines.map((d) => [d.name, d])) }
-          : context.deadlines,
-    }),
+    storeDeadlines: assign({ deadlines: ({ context, event }) => withDeadlines(context.deadlines, event as DeadlinesSetEvent) }),
     clearDeadlines: assign({ deadlines: () => ({}) }),
-    recordReminder: assign({
-      reminders: ({ context, event }) => [...context.reminders, { deadline: (event as DeadlineReachedEvent).name, at: event.at }],
-    }),
+    recordReminder: assign({ reminders: ({ context, event }) => withReminder(context.reminders, event as DeadlineReachedEvent) }),
     raiseEscalation: assign({
       escalations: ({ context, event }, params: { to: Assignee }) => [
         ...context.escalations,

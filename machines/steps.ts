@@ -3,7 +3,7 @@
  * and reminders counted back from it) and the guards that recognise its deadline events. Pure.
  */
 import { policy, type StepPolicy } from '../rules/policy.js';
-import type { DeadlineRequest } from './kit.js';
+import type { DeadlineRequest, ReminderRecord } from './kit.js';
 
 /** `<prefix>Due` at the end of the due day, and `<prefix>Reminder<n>` at the policy's reminder time. */
 export function stepDeadlines(prefix: string, step: StepPolicy, from: string): DeadlineRequest {
@@ -21,3 +21,13 @@ export const deadlineIs = (name: string) => ({ event }: { event: AnyEvent }) => 
 /** Guard: this is a reminder deadline of the step with this prefix. */
 export const reminderOf = (prefix: string) => ({ event }: { event: AnyEvent }) =>
   event.type === 'deadline.reached' && (event.name ?? '').startsWith(`${prefix}Reminder`);
+
+/** Context deadlines after a `deadlines.set` event: the new ones replace those of the same name. */
+export function withDeadlines<T extends { name: string }>(current: Record<string, T>, event: { type: string; deadlines?: T[] }): Record<string, T> {
+  return event.type === 'deadlines.set' && event.deadlines ? { ...current, ...Object.fromEntries(event.deadlines.map((d) => [d.name, d])) } : current;
+}
+
+/** The reminders record after a reminder deadline was delivered. */
+export function withReminder(reminders: ReminderRecord[], event: { name?: string; at: string }): ReminderRecord[] {
+  return [...reminders, { deadline: event.name ?? '', at: event.at }];
+}

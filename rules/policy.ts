@@ -39,6 +39,10 @@ export const policy = {
     /** R7.4 复核: the organiser rechecks the panel's result. */
     recheck: { rule: 'R7.4', due: { workingDays: 10 }, reminders: [{ workingDays: -2 }] } satisfies StepPolicy,
   },
+  round: {
+    /** R7.4 报批: the organiser's leader approves the proposed list. */
+    listApproval: { rule: 'R7.4', due: { workingDays: 10 }, reminders: [{ workingDays: -2 }] } satisfies StepPolicy,
+  },
   runtime: {
     /**
      * A case continues-as-new with its persisted snapshot after this many events in one run, or earlier when

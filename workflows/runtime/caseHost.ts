@@ -152,20 +152,24 @@ export async function runCase<TInput>(definition: CaseDefinition, start: CaseWor
       const fields: FieldError[] = [...Value.Errors(spec.payload, cmd.payload)].map((e) => ({ field: e.instancePath || '/', message: e.message }));
       throw caseFailure('InvalidInput', `invalid ${cmd.type} payload: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`, { rule: spec.rule, fields });
     }
-    const grants = grantsOf(snapshot, definition.tasks(snapshot)).filter((g) => g.type === cmd.type);
-    if (grants.length === 0) {
-      throw caseFailure('InvalidState', `${cmd.type} is not possible while the case is "${definition.status(snapshot).label}"`, { rule: spec.rule, state: snapshot.value });
+    // Public commands (e.g. an objection during a public notice) need no grant: anyone may send them.
+    if (!spec.public) {
+      const grants = grantsOf(snapshot, definition.tasks(snapshot)).filter((g) => g.type === cmd.type);
+      if (grants.length === 0) {
+        throw caseFailure('InvalidState', `${cmd.type} is not possible while the case is "${definition.status(snapshot).label}"`, { rule: spec.rule, state: snapshot.value });
+      }
+      if (!grants.some((g) => sameAssignee(g.assignee, cmd.actor))) {
+        throw caseFailure('Forbidden', `${cmd.type} is for ${grants.map((g) => `${g.assignee.role}@${g.assignee.unit}`).join(' or ')}`, { rule: spec.rule });
+      }
     }
-    if (!grants.some((g) => sameAssignee(g.assignee, cmd.actor))) {
-      throw caseFailure('Forbidden', `${cmd.type} is for ${grants.map((g) => `${g.assignee.role}@${g.assignee.unit}`).join(' or ')}`, { rule: spec.rule });
-    }
+    // Semantic checks before the state's guards, so a bad field is named (400) rather than refused as a state (409).
     const event = { type: cmd.type, ...cmd.payload, at: nowIso(), actor: cmd.actor };
-    if (!snapshot.can(event)) {
-      throw caseFailure('InvalidState', `${cmd.type} is not possible in the current state`, { rule: spec.rule, state: snapshot.value });
-    }
     const fields = spec.check?.(cmd.payload as never, snapshot, event.at) ?? [];
     if (fields.length > 0) {
       throw caseFailure('InvalidInput', fields.map((f) => `${f.field}: ${f.message}`).join('; '), { rule: fields[0]?.rule ?? spec.rule, fields });
+    }
+    if (!snapshot.can(event)) {
+      throw caseFailure('InvalidState', `${cmd.type} is not possible in the current state`, { rule: spec.rule, state: snapshot.value });
     }
   };
 
