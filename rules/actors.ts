@@ -6,7 +6,7 @@
  */
 
 /** Roles a person can hold. `leader` signs approvals (报批); `admin` keeps platform data such as the calendar. */
-export const ROLES = ['officer', 'leader', 'expert', 'institution', 'admin'] as const;
+export const ROLES = ['officer', 'leader', 'expert', 'institution', 'admin', 'public'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
@@ -20,9 +20,10 @@ export type Unit =
   | `locality:${string}`
   | `industry:${string}`
   | `expert:${string}`
-  | `institution:${string}`;
+  | `institution:${string}`
+  | 'public';
 
-export const UNIT_PATTERN = '^(national|province:[0-9]{2}|locality:[0-9]{6}|industry:[a-z0-9-]{1,40}|expert:[A-Za-z0-9_-]{1,64}|institution:[A-Za-z0-9_-]{1,64})$';
+export const UNIT_PATTERN = '^(national|public|province:[0-9]{2}|locality:[0-9]{6}|industry:[a-z0-9-]{1,40}|expert:[A-Za-z0-9_-]{1,64}|institution:[A-Za-z0-9_-]{1,64})$';
 const unitRe = new RegExp(UNIT_PATTERN);
 
 export function isUnit(value: string): value is Unit {
@@ -40,6 +41,9 @@ export interface Principal extends Assignee {
   /** Display name, for audit trails and task histories. */
   name: string;
 }
+
+/** A member of the public (社会公众): no account; reads the directory and notices, files objections (R7.4). */
+export const PUBLIC_PRINCIPAL: Principal = { id: 'public', name: '社会公众', role: 'public', unit: 'public' };
 
 /** The actor recorded for timers, the calendar and other automatic steps. */
 export const SYSTEM_PRINCIPAL: Principal = { id: 'system', name: 'system', role: 'admin', unit: 'national' };

@@ -4,6 +4,8 @@
  */
 export const CASE_TYPES = {
   selectionPlan: { workflowType: 'selectionPlanWorkflow', idPrefix: 'selection-plan' },
+  /** `selection-round:<organiser>:<plan reference>`: one round per published selection notice. */
+  round: { workflowType: 'roundWorkflow', idPrefix: 'selection-round' },
   /** `application:<round>:<institution>:<occupation>`: the channel is not in the id, so a second channel for the same occupation collides (R7.2). */
   application: { workflowType: 'applicationWorkflow', idPrefix: 'application' },
 } as const;
