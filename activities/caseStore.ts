@@ -115,6 +115,8 @@ export function createCaseStoreActivities(store: Pick<Store, 'cases' | 'tasks' |
               final: c.status.final,
               state: c.state,
               owner: c.owner,
+              parties: c.parties,
+              confidentialEvents: c.confidentialEvents,
               summary: c.summary,
               deadlines: c.deadlines,
               provisional: c.deadlines.some((d) => d.provisional),

@@ -51,6 +51,10 @@ export interface CaseRecord {
   status: PublicStatus;
   state: StateValue;
   owner: string;
+  /** Other units that may read the case (see CaseDefinition.parties). */
+  parties: string[];
+  /** Event types only staff see in the history. */
+  confidentialEvents: string[];
   summary: Record<string, unknown>;
   deadlines: Deadline[];
   grants: Grant[];

@@ -13,7 +13,8 @@ export async function readableCase(ctx: ApiContext, caseId: string, p: Principal
   const doc = await ctx.store.cases.findOne({ _id: caseId });
   if (!doc || (caseType && doc.caseType !== caseType)) throw new ApiError(404, 'NotFound', `no case ${caseId}`);
   const granted = doc.grants.some((g) => sameAssignee(g.assignee, p));
-  if (!granted && !canOversee(p, doc.owner as Principal['unit'])) {
+  const party = (doc.parties ?? []).includes(p.unit);
+  if (!granted && !party && !canOversee(p, doc.owner as Principal['unit'])) {
     // Not 403: do not reveal that a case outside one's jurisdiction exists.
     throw new ApiError(404, 'NotFound', `no case ${caseId}`);
   }

@@ -1,4 +1,5 @@
 /** The HTTP API: Fastify with JSON-schema validation (TypeBox), OpenAPI at /openapi.json, one error shape. */
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import addFormats from 'ajv-formats';
@@ -10,8 +11,10 @@ import { installErrorHandler } from './errors.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { caseRoutes } from './routes/cases.js';
 import { devRoutes } from './routes/dev.js';
+import { directoryRoutes } from './routes/directory.js';
 import { healthRoutes } from './routes/health.js';
 import { inboxRoutes } from './routes/inbox.js';
+import { publicSelectionRoutes, selectionRoutes } from './routes/selection.js';
 import { selectionPlanRoutes } from './routes/selectionPlans.js';
 
 /** Request bodies above this are refused with 413: commands and plans are small. */
@@ -33,10 +36,15 @@ export async function buildServer(ctx: ApiContext, logger?: Logger): Promise<Fas
     },
   });
 
-  // Public: health, OpenAPI, the calendar's read side, dev tokens (when on).
+  // Abuse limits apply where a route asks for them (public writes such as objections).
+  await app.register(rateLimit, { global: false });
+
+  // Public: health, OpenAPI, the calendar's read side, notices and objections, dev tokens (when on).
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes(ctx));
   await app.register(calendarRoutes(ctx).public);
+  await app.register(publicSelectionRoutes(ctx));
+  await app.register(directoryRoutes(ctx));
   if (ctx.config.devTokens) await app.register(devRoutes(ctx));
 
   // Everything else needs a token.
@@ -45,6 +53,7 @@ export async function buildServer(ctx: ApiContext, logger?: Logger): Promise<Fas
     await authed.register(calendarRoutes(ctx).admin);
     await authed.register(caseRoutes(ctx));
     await authed.register(selectionPlanRoutes(ctx));
+    await authed.register(selectionRoutes(ctx));
     await authed.register(inboxRoutes(ctx));
   });
   return app;

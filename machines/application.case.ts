@@ -149,6 +149,8 @@ export const applicationCase: CaseDefinition<ApplicationMachine, Snapshot> = {
     const s = statuses[leafState(snapshot.value)] ?? { label: code, final: false };
     return { code, label: s.label, final: s.final };
   },
+  parties: (s) => [applicant(s.context).unit, s.context.recommender],
+  confidentialEvents: ['panel.drawn', 'panel.drawFailed', 'RETRY_DRAW', 'CAST_VOTE', 'DECLINE_PANEL', 'DECLARE_CONFLICT', 'EXTEND_VOTING', 'CLOSE_VOTING'],
   signals: ['round.listApproved', 'round.objectionUpheld', 'round.published', 'round.cancelled'],
   owner: (snapshot) => snapshot.context.organiser,
   summary(snapshot) {

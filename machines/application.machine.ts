@@ -14,7 +14,7 @@ import type { Deadline } from '../rules/calendar/index.js';
 import type { Kind, Occupation } from '../rules/kinds.js';
 import { policy } from '../rules/policy.js';
 import { tallyVotes, type Tally } from '../rules/selection/tally.js';
-import type { DeadlineRequest, DeadlinesSetEvent, DeadlineReachedEvent, DrawPanelRequest, EventMeta, NotificationRequest, PanelDraw, ReminderRecord, SignalCaseRequest } from './kit.js';
+import type { DeadlineRequest, DeadlinesSetEvent, DeadlineReachedEvent, DrawPanelRequest, EventMeta, NotificationRequest, PanelDraw, PublishListingRequest, ReminderRecord, SignalCaseRequest } from './kit.js';
 
 export type { DrawPanelRequest, PanelDraw, SignalCaseRequest } from './kit.js';
 import { deadlineIs, reminderOf, stepDeadlines, withDeadlines, withReminder } from './steps.js';
@@ -151,6 +151,7 @@ export const applicationMachine = setup({
     notify: (_, _params: NotificationRequest) => {},
     signalCase: (_, _params: SignalCaseRequest) => {},
     drawPanel: (_, _params: DrawPanelRequest) => {},
+    publishListing: (_, _params: PublishListingRequest) => {},
     storeDeadlines: assign({ deadlines: ({ context, event }) => withDeadlines(context.deadlines, event as DeadlinesSetEvent) }),
     clearDeadlines: assign({ deadlines: () => ({}) }),
     recordReminder: assign({ reminders: ({ context, event }) => withReminder(context.reminders, event as DeadlineReachedEvent) }),
@@ -438,7 +439,23 @@ export const applicationMachine = setup({
         'round.published': { target: 'published', actions: assign({ outcome: ({ event }) => ({ code: 'published', reason: 'published in the directory (R7.5)', at: event.publishedAt }) }) },
       },
     },
-    published: { type: 'final', description: 'R7.5 / R5: in the directory.' },
+    published: {
+      type: 'final',
+      description: 'R7.5 / R5: in the directory, valid from publication for 3 years.',
+      entry: {
+        type: 'publishListing',
+        params: ({ context }) => ({
+          kind: context.kind,
+          institution: context.institution,
+          occupation: context.occupation,
+          organiser: context.organiser,
+          recommender: context.recommender,
+          roundId: context.roundId,
+          applicationId: context.caseId,
+          publishedAt: context.outcome?.at ?? context.createdAt,
+        }),
+      },
+    },
     rejected: { type: 'final', entry: tellRound('application.ended') },
     notRecommended: { type: 'final', entry: tellRound('application.settled') },
     withdrawn: { type: 'final', entry: tellRound('application.ended') },

@@ -119,6 +119,10 @@ export interface CaseDefinition<TMachine extends AnyStateMachine = AnyStateMachi
   owner: (snapshot: TSnapshot) => Assignee['unit'];
   /** A short, non-confidential summary for lists and the case page. */
   summary: (snapshot: TSnapshot) => Record<string, unknown>;
+  /** Units that take part in the case besides its owner (applicant, recommender): they may read it, also after it ends. */
+  parties?: (snapshot: TSnapshot) => Assignee['unit'][];
+  /** Event types whose history entries only staff see (R7.3: panel membership and votes are confidential). */
+  confidentialEvents?: readonly string[];
   /** Event types this case accepts from other cases (the `caseEvent` signal); anything else is ignored. */
   signals?: readonly string[];
 }
@@ -137,6 +141,18 @@ export interface DrawPanelRequest {
   panelSize: number;
   /** Experts already on the panel or out of it: never drawn again. */
   exclude: string[];
+}
+
+/** Params of the `publishListing` action (R7.5 / R5): the listing enters the directory with a dated public entry. */
+export interface PublishListingRequest {
+  kind: 'training' | 'evaluation';
+  institution: { id: string; name: string; province: string };
+  occupation: { code: string; name: string };
+  organiser: string;
+  recommender: string;
+  roundId: string;
+  applicationId: string;
+  publishedAt: string;
 }
 
 /** What the draw activity returns to the case (the pool snapshot and exclusions stay in the draw record). */

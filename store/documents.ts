@@ -3,6 +3,7 @@ import type { Assignee, Principal } from '../rules/actors.js';
 import type { Deadline, YearArrangement } from '../rules/calendar/index.js';
 import type { NotificationRequest, PublicStatus, ReminderRecord } from '../machines/kit.js';
 import type { Grant, StateValue } from '../activities/contracts.js';
+import type { Kind } from '../rules/kinds.js';
 import type { DrawRequest, DrawResult, Expert, PoolSnapshot } from '../rules/draw/index.js';
 
 export interface CaseDoc {
@@ -13,6 +14,8 @@ export interface CaseDoc {
   final: boolean;
   state: StateValue;
   owner: string;
+  parties: string[];
+  confidentialEvents: string[];
   summary: Record<string, unknown>;
   deadlines: Deadline[];
   /** True while any deadline is provisional (its year's arrangement is not published yet). */
@@ -113,6 +116,48 @@ export interface DrawDoc {
   result?: DrawResult;
   failure?: { reason: string; eligible: number; required: number };
   drawnAt?: Date;
+}
+
+/** A listing (R2.1): one institution × kind × occupation in the directory. */
+export interface ListingDoc {
+  /** `<kind>:<institution>:<occupation>` */
+  _id: string;
+  kind: Kind;
+  institution: { id: string; name: string; province: string };
+  occupation: { code: string; name: string };
+  organiser: string;
+  recommender: string;
+  /** Validity period number (1 for the first, +1 per renewal, R9). */
+  period: number;
+  validFrom: string;
+  validUntil: string;
+  validUntilAt: string;
+  status: 'valid' | 'lapsing' | 'expired' | 'removed';
+  roundId: string;
+  applicationId: string;
+  publishedAt: Date;
+  updatedAt: Date;
+}
+
+/** A dated public entry for every change to the directory (R5.1). */
+export interface DirectoryChangeDoc {
+  _id: string;
+  listingId: string;
+  at: Date;
+  change: 'published' | 'renewed' | 'lapsing' | 'expired' | 'removed' | 'changed' | 'withdrawn';
+  rule: string;
+  snapshot: Omit<ListingDoc, '_id' | 'updatedAt'>;
+}
+
+/** A re-application bar (R9.3): written when a listing lapses by deemed abandonment or is removed. */
+export interface BarDoc {
+  _id: string;
+  institutionId: string;
+  kind: Kind;
+  occupationCode: string;
+  until: string;
+  reason: string;
+  createdAt: Date;
 }
 
 export const FAR_FUTURE = new Date('9999-12-31T00:00:00.000Z');

@@ -3,7 +3,7 @@
  * FerretDB v1 (no transactions, no change streams: every write is an idempotent upsert or insert).
  */
 import { MongoClient, type Collection, type Db, type IndexDescription } from 'mongodb';
-import type { AuditDoc, CalendarYearDoc, CaseDoc, DrawDoc, ExpertDoc, NotificationDoc, TaskDoc } from './documents.js';
+import type { AuditDoc, BarDoc, CalendarYearDoc, CaseDoc, DirectoryChangeDoc, DrawDoc, ListingDoc, ExpertDoc, NotificationDoc, TaskDoc } from './documents.js';
 
 export interface Store {
   client: MongoClient;
@@ -15,6 +15,9 @@ export interface Store {
   calendarYears: Collection<CalendarYearDoc>;
   experts: Collection<ExpertDoc>;
   draws: Collection<DrawDoc>;
+  bars: Collection<BarDoc>;
+  listings: Collection<ListingDoc>;
+  directoryChanges: Collection<DirectoryChangeDoc>;
 }
 
 export const DEFAULT_DB = 'dte';
@@ -30,6 +33,9 @@ export function storeFromDb(client: MongoClient, db: Db): Store {
     calendarYears: db.collection<CalendarYearDoc>('calendarYears'),
     experts: db.collection<ExpertDoc>('experts'),
     draws: db.collection<DrawDoc>('draws'),
+    bars: db.collection<BarDoc>('bars'),
+    listings: db.collection<ListingDoc>('listings'),
+    directoryChanges: db.collection<DirectoryChangeDoc>('directoryChanges'),
   };
 }
 
@@ -58,6 +64,10 @@ export async function ensureIndexes(store: Store): Promise<void> {
     [store.notifications as never, { key: { status: 1, createdAt: 1 }, name: 'by_status' }],
     [store.experts as never, { key: { fields: 1, _id: 1 }, name: 'by_field' }],
     [store.draws as never, { key: { caseId: 1 }, name: 'by_case' }],
+    [store.bars as never, { key: { institutionId: 1, kind: 1, occupationCode: 1 }, name: 'by_institution' }],
+    [store.cases as never, { key: { 'summary.roundId': 1, caseType: 1 }, name: 'by_round' }],
+    [store.listings as never, { key: { kind: 1, 'occupation.code': 1, status: 1 }, name: 'directory' }],
+    [store.directoryChanges as never, { key: { at: -1 }, name: 'change_log' }],
   ];
   // One createIndex per index: FerretDB v1 crashes on a createIndexes of several indexes that all exist.
   for (const [collection, { key, ...options }] of indexes) await collection.createIndex(key, options);

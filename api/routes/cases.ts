@@ -1,6 +1,7 @@
 /** Cases of every type: the case page (state, deadlines, available actions), its history and audit verification. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { canOversee, type Principal } from '../../rules/actors.js';
 import { verifyChain } from '../../store/auditChain.js';
 import { principalOf } from '../auth.js';
 import { caseView, readableCase, sendCommand } from '../cases.js';
@@ -10,6 +11,11 @@ import { CaseSchema, CommandResultSchema, PrincipalSchema } from '../schemas.js'
 
 const CaseParams = Type.Object({ caseId: Type.String({ minLength: 1, maxLength: 200 }) });
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
+
+/** Staff of the owning unit or of a unit overseeing it (not its applicants, experts or recommenders). */
+function isStaffOver(p: Principal, owner: string): boolean {
+  return (p.role === 'officer' || p.role === 'leader' || p.role === 'admin') && canOversee(p, owner as Principal['unit']);
+}
 
 export const caseRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async (app) => {
   app.get(
@@ -51,9 +57,12 @@ export const caseRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async 
     },
     async (req) => {
       const p = principalOf(req);
-      await readableCase(ctx, req.params.caseId, p);
+      const doc = await readableCase(ctx, req.params.caseId, p);
       const items = await ctx.store.audit.find({ caseId: req.params.caseId }, { projection: { _id: 0, caseId: 0 } }).sort({ seq: 1 }).toArray();
-      return { items };
+      // R7.3: panel membership and votes are for the organiser's staff and oversight, never for applicants or other parties.
+      if (isStaffOver(p, doc.owner)) return { items };
+      const hidden = new Set(doc.confidentialEvents ?? []);
+      return { items: items.filter((e) => !hidden.has(e.event.type)) };
     },
   );
 

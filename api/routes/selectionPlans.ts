@@ -14,13 +14,13 @@ import { duplicateOccupations } from '../../rules/selectionPlan.js';
 import { CASE_TYPES } from '../../workflows/caseTypes.js';
 import { selectionPlanWorkflow } from '../../workflows/index.js';
 import { principalOf, requireRole } from '../auth.js';
-import { caseView, ownerFilter, readableCase, sendCommand } from '../cases.js';
+import { caseView, ownerFilter } from '../cases.js';
+import { commandErrors, commandRoutes } from '../commandRoutes.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, ErrorSchema } from '../errors.js';
-import { CaseSchema, CommandResultSchema } from '../schemas.js';
+import { CaseSchema } from '../schemas.js';
 
-const kebab = (s: string) => s.toLowerCase().replace(/_/g, '-');
-const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
+const errors = commandErrors;
 
 export const selectionPlanRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async (app) => {
   app.post(
@@ -89,30 +89,11 @@ export const selectionPlanRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox 
     },
   );
 
-  for (const [type, spec] of Object.entries(selectionPlanCase.commands)) {
-    app.post(
-      `/api/selection-plans/:caseId/${kebab(type)}`,
-      {
-        schema: {
-          tags: ['selection plans'],
-          summary: `${spec.title} (${spec.rule})`,
-          security: [{ bearer: [] }],
-          params: Type.Object({ caseId: Type.String({ minLength: 1, maxLength: 200 }) }),
-          body: spec.payload,
-          response: { 200: CommandResultSchema, ...errors },
-        },
-      },
-      async (req) => {
-        const p = principalOf(req);
-        await readableCase(ctx, req.params.caseId, p, 'selectionPlan');
-        return sendCommand(ctx, req.params.caseId, type, req.body as Record<string, unknown>, p);
-      },
-    );
-  }
+  await app.register(commandRoutes(ctx, '/api/selection-plans', selectionPlanCase, 'selection plans'));
 };
 
 /** The first step of a new case is recorded by its workflow within moments; wait for it. */
-async function waitForProjection(ctx: ApiContext, caseId: string) {
+export async function waitForProjection(ctx: ApiContext, caseId: string) {
   for (let i = 0; i < 100; i++) {
     const doc = await ctx.store.cases.findOne({ _id: caseId });
     if (doc) return doc;

@@ -28,7 +28,7 @@ const caseId = 'selection-plan:national:activity-test';
 const status = { code: 'submitted', label: 'Awaiting approval', final: false };
 function batch(seq: number, over: Partial<TransitionBatch> = {}): TransitionBatch {
   return {
-    case: { caseId, caseType: 'selectionPlan', seq, status, state: { submitted: 'waiting' }, owner: 'national', summary: { title: 't' }, deadlines: [], grants: [], createdAt: '2026-09-28T02:00:00.000Z', updatedAt: `2026-09-28T02:00:0${seq}.000Z` },
+    case: { caseId, caseType: 'selectionPlan', seq, status, state: { submitted: 'waiting' }, owner: 'national', parties: [], confidentialEvents: [], summary: { title: 't' }, deadlines: [], grants: [], createdAt: '2026-09-28T02:00:00.000Z', updatedAt: `2026-09-28T02:00:0${seq}.000Z` },
     audit: [{ seq, at: `2026-09-28T02:00:0${seq}.000Z`, actor: natOfficer, event: { type: `E${seq}` }, from: null, to: 'x', rule: 'R7.1' }],
     openTasks: [],
     closedTasks: [],

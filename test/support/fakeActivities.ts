@@ -7,12 +7,15 @@ import type { createCaseStoreActivities } from '../../activities/caseStore.js';
 import type { NotificationBatch, TransitionBatch } from '../../activities/contracts.js';
 import type { createNotificationActivities } from '../../activities/notifications.js';
 import { createPanelActivities } from '../../activities/panels.js';
+import type { createDirectoryActivities } from '../../activities/directory.js';
+import type { PublishListingRequest } from '../../machines/kit.js';
 import type { ExpertDoc } from '../../store/documents.js';
 import type { YearArrangement } from '../../rules/calendar/index.js';
 
 export type CaseActivities = ReturnType<typeof createCaseStoreActivities> &
   ReturnType<typeof createNotificationActivities> &
   ReturnType<typeof createPanelActivities> &
+  ReturnType<typeof createDirectoryActivities> &
   ReturnType<typeof createCalendarActivities>;
 
 /**
@@ -45,6 +48,7 @@ function memoryCollections(experts: ExpertDoc[]) {
 
 export function fakeActivities(arrangements: YearArrangement[] = [], experts: ExpertDoc[] = []) {
   const pool = memoryCollections(experts);
+  const listings: PublishListingRequest[] = [];
   const batches: TransitionBatch[] = [];
   const notifications: NotificationBatch[] = [];
   const activities: CaseActivities = {
@@ -60,8 +64,12 @@ export function fakeActivities(arrangements: YearArrangement[] = [], experts: Ex
     },
     ...createCalendarActivities({ loadArrangements: async () => arrangements }),
     ...createPanelActivities(pool as never),
+    async publishListing(req) {
+      listings.push(structuredClone(req));
+      return { listingId: `${req.kind}:${req.institution.id}:${req.occupation.code}`, validFrom: req.publishedAt.slice(0, 10), validUntil: '' };
+    },
   };
   const audit = (caseId?: string) => batches.filter((b) => !caseId || b.case.caseId === caseId).flatMap((b) => b.audit);
   const messages = (template?: string) => notifications.flatMap((n) => n.messages.map((m) => ({ ...m, at: n.at, seq: n.seq }))).filter((m) => !template || m.template === template);
-  return { activities, batches, notifications, audit, messages, arrangements, experts, draws: pool.draws_ };
+  return { activities, batches, notifications, audit, messages, arrangements, experts, draws: pool.draws_, listings };
 }

@@ -127,6 +127,8 @@ describe('selection round with several applicants (R7.2–R7.5)', () => {
       expect(Date.parse(published.at)).toBeGreaterThanOrEqual(Date.parse(noticeEnds.at));
       const aAudit = fake.audit(a.workflowId).map((x) => x.event.type);
       expect(aAudit).toEqual(expect.arrayContaining(['round.listApproved', 'round.published']));
+      // R7.5 / R5: only the survivor enters the directory.
+      expect(fake.listings.map((l) => [l.institution.id, l.occupation.code, l.applicationId])).toEqual([['a', field, a.workflowId]]);
       // Objection contact details never reach a notification.
       expect(JSON.stringify(fake.notifications)).not.toContain('138****0000');
     });

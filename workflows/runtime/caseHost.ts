@@ -29,8 +29,9 @@ import type { createCalendarActivities } from '../../activities/calendar.js';
 import type { createCaseStoreActivities } from '../../activities/caseStore.js';
 import type { ClosedTaskRecord, Grant, StateValue, TaskRecord, TransitionBatch } from '../../activities/contracts.js';
 import type { createNotificationActivities } from '../../activities/notifications.js';
+import type { createDirectoryActivities } from '../../activities/directory.js';
 import type { createPanelActivities } from '../../activities/panels.js';
-import type { CaseDefinition, DeadlineRequest, DrawPanelRequest, FieldError, NotificationRequest, SignalCaseRequest, TaskSpec } from '../../machines/kit.js';
+import type { CaseDefinition, DeadlineRequest, DrawPanelRequest, FieldError, NotificationRequest, PublishListingRequest, SignalCaseRequest, TaskSpec } from '../../machines/kit.js';
 import { sameAssignee, SYSTEM_PRINCIPAL, type Assignee, type Principal } from '../../rules/actors.js';
 import type { Deadline } from '../../rules/calendar/index.js';
 import { shanghaiDate } from '../../rules/calendar/dates.js';
@@ -50,6 +51,10 @@ const calendar = proxyActivities<ReturnType<typeof createCalendarActivities>>({
 const panels = proxyActivities<ReturnType<typeof createPanelActivities>>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+const directory = proxyActivities<ReturnType<typeof createDirectoryActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 const notifications = proxyActivities<ReturnType<typeof createNotificationActivities>>({
   startToCloseTimeout: '1 minute',
@@ -206,6 +211,8 @@ export async function runCase<TInput>(definition: CaseDefinition, start: CaseWor
           pending.push({ event: { type: 'deadlines.set', deadlines, at: nowIso(), actor: SYSTEM_PRINCIPAL } });
         } else if (action.type === 'notify') {
           outbox.push(action.params as NotificationRequest);
+        } else if (action.type === 'publishListing') {
+          await directory.publishListing(action.params as PublishListingRequest);
         } else if (action.type === 'signalCase') {
           outgoing.push(action.params as SignalCaseRequest);
         } else if (action.type === 'drawPanel') {
@@ -244,6 +251,8 @@ export async function runCase<TInput>(definition: CaseDefinition, start: CaseWor
         status: definition.status(snapshot),
         state: snapshot.value as StateValue,
         owner: definition.owner(snapshot),
+        parties: definition.parties?.(snapshot) ?? [],
+        confidentialEvents: [...(definition.confidentialEvents ?? [])],
         summary: definition.summary(snapshot),
         deadlines: Object.values(deadlinesOf(snapshot)),
         grants: grantsOf(snapshot, openTasks),
