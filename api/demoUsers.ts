@@ -15,6 +15,13 @@ export const DEMO_USERS: Principal[] = [
   { id: 'js-officer', name: '周洋 (Jiangsu HR)', role: 'officer', unit: 'province:32' },
   { id: 'js-leader', name: '吴刚 (Jiangsu HR leader)', role: 'leader', unit: 'province:32' },
   { id: 'miit-officer', name: '赵磊 (industry department)', role: 'officer', unit: 'industry:miit' },
-  { id: 'expert-001', name: '孙教授 (expert)', role: 'expert', unit: 'expert:e001' },
+  ...['孙', '钱', '郑', '冯', '陈', '褚', '卫'].map((surname, i): Principal => ({
+    id: `expert-00${i + 1}`,
+    name: `${surname}教授 (expert)`,
+    role: 'expert',
+    unit: `expert:e00${i + 1}`,
+  })),
   { id: 'inst-001', name: '示例培训学院 (institution)', role: 'institution', unit: 'institution:i001' },
+  { id: 'inst-002', name: '示例评价中心 (institution)', role: 'institution', unit: 'institution:i002' },
+  { id: 'inst-003', name: '示例科技公司 (institution)', role: 'institution', unit: 'institution:i003' },
 ];

@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../config/env.js';
@@ -30,22 +31,27 @@ function requireEnv(name: string): string {
   return v;
 }
 
-export async function startStack(name: string): Promise<Stack> {
+/**
+ * `timeSkipping`: run against the time-skipping test server instead of the dev server, for flows that
+ * wait on real deadlines (an application window, a 5-working-day notice) and must finish in seconds.
+ */
+export async function startStack(name: string, options: { timeSkipping?: TestWorkflowEnvironment } = {}): Promise<Stack> {
   const suffix = `${name}-${Date.now().toString(36)}`;
   const config: Config = {
     ...loadConfig({ ...process.env, NODE_ENV: 'test' }),
-    temporalAddress: requireEnv('TEMPORAL_ADDRESS'),
+    temporalAddress: options.timeSkipping ? 'time-skipping' : requireEnv('TEMPORAL_ADDRESS'),
     mongodbUri: requireEnv('MONGODB_URI'),
     mongodbDb: `test_${suffix}`.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 60),
     taskQueue: `tq-${suffix}`,
     devTokens: true,
   };
   const store = await connectStore(config.mongodbUri, config.mongodbDb);
-  const nativeConnection = await NativeConnection.connect({ address: config.temporalAddress });
+  const ts = options.timeSkipping;
+  const nativeConnection = ts ? ts.nativeConnection : await NativeConnection.connect({ address: config.temporalAddress });
   const worker = await createWorker({ connection: nativeConnection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, store, options: { workflowBundle: await workflowBundle(), workflowsPath: undefined } });
   const running = worker.run();
-  const connection = await Connection.connect({ address: config.temporalAddress });
-  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const connection = ts ? undefined : await Connection.connect({ address: config.temporalAddress });
+  const temporal = ts ? (ts.client as unknown as Client) : new Client({ connection: connection!, namespace: config.temporalNamespace });
   const app = await buildServer({ config, store, temporal, tokens: createTokenService(config.authSecret) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
@@ -60,8 +66,8 @@ export async function startStack(name: string): Promise<Stack> {
       await app.close();
       worker.shutdown();
       await running;
-      await nativeConnection.close();
-      await connection.close();
+      if (!ts) await nativeConnection.close();
+      await connection?.close();
       await store.db.dropDatabase().catch(() => undefined);
       await store.client.close();
     },
