@@ -194,4 +194,13 @@ describe('a selection round through the API (R7)', () => {
     expect((await as['inst-002']!.get(`/api/cases/${enc(app2)}`)).body.status.code).toBe('removedByObjection');
     expect(JSON.stringify(changes.body)).not.toContain('138****0000');
   });
+
+  it('the public objection endpoint has an abuse limit (429 after 5 a minute from one address)', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      statuses.push((await api(stack.baseUrl).post('/api/public/notices/selection-round:national:none/objections', { application: 'x', text: 'x' })).status);
+    }
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 404 || s === 429 || s === 400)).toBe(true);
+  });
 });
