@@ -16,6 +16,7 @@ import {
   recommenderOfficer,
   type ApplicationMachine,
 } from './application.machine.js';
+import { leafState } from './steps.js';
 
 const Text = (min: number, max = 5000) => Type.String({ minLength: min, maxLength: max });
 const { min: minDays, max: maxDays } = policy.application.correctionWorkingDays;
@@ -47,12 +48,6 @@ export type ApplicationPayloads = { [K in keyof typeof applicationPayloads]: Sta
 
 type Snapshot = ReturnType<ApplicationMachine['resolveState']>;
 
-/** The leaf state as a dotted path, e.g. `expertReview.voting`. */
-export function leafState(value: Snapshot['value']): string {
-  if (typeof value === 'string') return value;
-  const [k, v] = Object.entries(value)[0]!;
-  return `${k}.${leafState(v as Snapshot['value'])}`;
-}
 
 const statuses: Record<string, Omit<PublicStatus, 'code'>> = {
   recommendation: { label: 'Awaiting recommendation', final: false },

@@ -21,6 +21,7 @@ import {
   type RoundContext,
   type RoundMachine,
 } from './round.machine.js';
+import { leafState } from './steps.js';
 
 const Text = (min: number, max = 5000) => Type.String({ minLength: min, maxLength: max });
 
@@ -44,12 +45,6 @@ export type RoundPayloads = { [K in keyof typeof roundPayloads]: Static<(typeof 
 
 type Snapshot = ReturnType<RoundMachine['resolveState']>;
 
-/** The leaf state as a dotted path, e.g. `approval.returned`. */
-export function leafState(value: Snapshot['value']): string {
-  if (typeof value === 'string') return value;
-  const [k, v] = Object.entries(value)[0]!;
-  return `${k}.${leafState(v as Snapshot['value'])}`;
-}
 
 /** Stable public statuses: the code is the top-level step; the approval's inner steps share one code. */
 const statuses: Record<string, PublicStatus> = {

@@ -94,14 +94,7 @@ export interface PublicNoticePeriod {
   endedAt?: string;
 }
 
-export interface RoundContext {
-  caseId: string;
-  kind: Kind;
-  organiser: Unit;
-  planId: string;
-  notice: RoundNotice;
-  createdBy: Principal;
-  createdAt: string;
+export interface RoundContext extends RoundInput {
   /** By application case id. Counts per status are derived (`applicationCounts`), never stored. */
   applications: Record<string, RegisteredApplication>;
   /** The proposed list: application case ids, in R7.0 / R8.2 order. Set when every application has settled. */

@@ -31,3 +31,12 @@ export function withDeadlines<T extends { name: string }>(current: Record<string
 export function withReminder(reminders: ReminderRecord[], event: { name?: string; at: string }): ReminderRecord[] {
   return [...reminders, { deadline: event.name ?? '', at: event.at }];
 }
+
+type StateValue = string | { [key: string]: StateValue };
+
+/** The leaf state as a dotted path, e.g. `expertReview.voting` (machines here have no parallel states). */
+export function leafState(value: StateValue): string {
+  if (typeof value === 'string') return value;
+  const [k, v] = Object.entries(value)[0]!;
+  return `${k}.${leafState(v!)}`;
+}

@@ -4,13 +4,14 @@
  * replacement from the drawn reserve, the tally, and what it tells its round.
  */
 import { describe, expect, it } from 'vitest';
-import { getMicrosteps, initialTransition, transition } from 'xstate';
+import { initialTransition, transition } from 'xstate';
 import { getAdjacencyMap } from 'xstate/graph';
 import { applicationCase } from '../../machines/application.case.js';
 import { applicationMachine, type ApplicationEvent, type ApplicationInput, type DrawPanelRequest, type SignalCaseRequest } from '../../machines/application.machine.js';
 import type { DeadlineRequest, NotificationRequest } from '../../machines/kit.js';
 import { SYSTEM_PRINCIPAL, type Principal } from '../../rules/actors.js';
 import { gdOfficer, natOfficer } from '../fixtures/principals.js';
+import { declaredTransitions, takenTransitions } from '../support/machineCoverage.js';
 
 const at = '2026-10-12T02:00:00.000Z';
 const input = (flags: ApplicationInput['flags'] = []): ApplicationInput => ({
@@ -215,37 +216,7 @@ describe('application machine: every transition (model-based)', () => {
 
   it('reaches every transition of the machine', () => {
     const adjacency = getAdjacencyMap(applicationMachine, { input: input(), events: samples, serializeState: serialize as never, limit: 200_000 });
-    const taken = new Set<string>();
-    const all = new Set<string>();
-    const walk = (node: typeof applicationMachine.root) => {
-      for (const [type, ts] of node.transitions) ts.forEach((_, i) => all.add(`${node.path.join('.') || '(root)'}:${type}#${i}`));
-      for (const t of node.always ?? []) all.add(`${node.path.join('.')}:always#${node.always!.indexOf(t)}`);
-      Object.values(node.states).forEach(walk);
-    };
-    walk(applicationMachine.root);
-    for (const { state } of Object.values(adjacency)) {
-      const snap = state as Snap;
-      for (const event of samples) {
-        for (const t of applicationMachine.getTransitionData(snap as never, event) ?? []) {
-          taken.add(`${t.source.path.join('.') || '(root)'}:${t.eventType}#${t.source.transitions.get(t.eventType)!.indexOf(t)}`);
-        }
-      }
-      // Eventless (`always`) transitions fire inside a step: find them among the step's microsteps.
-      for (const event of samples) {
-        const micro = getMicrosteps(applicationMachine, snap as never, event);
-        micro.forEach(([mid], i) => {
-          const next = micro[i + 1]?.[0];
-          if (!next) return;
-          for (const node of (mid as Snap)._nodes) {
-            (node.always ?? []).forEach((t, k) => {
-              const targets = (t.target ?? []).map((n) => n.id);
-              if (targets.some((id) => (next as Snap)._nodes.some((n) => n.id === id))) taken.add(`${node.path.join('.')}:always#${k}`);
-            });
-          }
-        });
-      }
-    }
-    const missing = [...all].filter((k) => !taken.has(k));
-    expect(missing).toEqual([]);
+    const states = Object.values(adjacency).map((a) => a.state as Snap);
+    expect(takenTransitions(applicationMachine, states, samples)).toEqual(declaredTransitions(applicationMachine));
   });
 });

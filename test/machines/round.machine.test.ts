@@ -5,7 +5,7 @@
  * publication and what the round tells its applications.
  */
 import { describe, expect, it } from 'vitest';
-import { getMicrosteps, initialTransition, transition } from 'xstate';
+import { initialTransition, transition } from 'xstate';
 import { getAdjacencyMap } from 'xstate/graph';
 import type { DeadlineRequest, NotificationRequest } from '../../machines/kit.js';
 import { roundCase } from '../../machines/round.case.js';
@@ -13,6 +13,7 @@ import { roundMachine, type RoundEvent, type RoundInput, type SignalCaseRequest 
 import { SYSTEM_PRINCIPAL, type Principal } from '../../rules/actors.js';
 import { computeDeadline, createCalendar, type Deadline } from '../../rules/calendar/index.js';
 import { gdLeader, gdOfficer, natLeader, natOfficer } from '../fixtures/principals.js';
+import { declaredTransitions, takenTransitions } from '../support/machineCoverage.js';
 
 const at = '2026-06-10T02:00:00.000Z';
 const input = (organiser: 'national' | 'province:44' = 'national'): RoundInput => ({
@@ -433,38 +434,9 @@ describe('selection round: every transition (model-based)', () => {
 
   it('reaches every transition of the machine', () => {
     const adjacency = getAdjacencyMap(roundMachine, { input: input(), events: samples, serializeState: serialize as never, limit: 200_000 });
-    const taken = new Set<string>();
-    const all = new Set<string>();
-    const walk = (node: typeof roundMachine.root) => {
-      for (const [type, ts] of node.transitions) ts.forEach((_, i) => all.add(`${node.path.join('.') || '(root)'}:${type}#${i}`));
-      (node.always ?? []).forEach((_, i) => all.add(`${node.path.join('.')}:always#${i}`));
-      Object.values(node.states).forEach(walk);
-    };
-    walk(roundMachine.root);
-    expect(all.size).toBe(25); // 4 at the root, 2 accepting, 3 reviewing, 5 approval, 6 publicNotice, 4 resolvingObjections, 1 publishing
-    for (const { state } of Object.values(adjacency)) {
-      const snap = state as Snap;
-      for (const event of samples) {
-        for (const t of roundMachine.getTransitionData(snap as never, event) ?? []) {
-          taken.add(`${t.source.path.join('.') || '(root)'}:${t.eventType}#${t.source.transitions.get(t.eventType)!.indexOf(t)}`);
-        }
-      }
-      // Eventless (`always`) transitions fire inside a step: find them among the step's microsteps.
-      for (const event of samples) {
-        const micro = getMicrosteps(roundMachine, snap as never, event);
-        micro.forEach(([mid], i) => {
-          const next = micro[i + 1]?.[0];
-          if (!next) return;
-          for (const node of (mid as Snap)._nodes) {
-            (node.always ?? []).forEach((t, k) => {
-              const targets = (t.target ?? []).map((n) => n.id);
-              if (targets.some((id) => (next as Snap)._nodes.some((n) => n.id === id))) taken.add(`${node.path.join('.')}:always#${k}`);
-            });
-          }
-        });
-      }
-    }
-    expect([...all].filter((k) => !taken.has(k))).toEqual([]);
+    const declared = declaredTransitions(roundMachine);
+    expect(declared).toHaveLength(25); // 4 at the root, 2 accepting, 3 reviewing, 5 approval, 6 publicNotice, 4 resolvingObjections, 1 publishing
+    expect(takenTransitions(roundMachine, Object.values(adjacency).map((a) => a.state as Snap), samples)).toEqual(declared);
     // Every state is reached too.
     const reached = new Set(Object.values(adjacency).map(({ state }) => roundCase.status(state as Snap).code));
     expect([...reached].sort()).toEqual(
