@@ -44,6 +44,7 @@ async function roundInputOf(ctx: ApiContext, roundId: string): Promise<Omit<Roun
   const plan = await ctx.store.cases.findOne({ _id: planIdOf(roundId), caseType: 'selectionPlan' });
   const summary = plan?.summary as PlanSummary | undefined;
   if (!plan || !summary?.notice) throw new ApiError(404, 'NotFound', `no published selection notice for ${roundId}`, { rule: 'R7.1' });
+  if ((summary as { cancellation?: unknown }).cancellation) throw new ApiError(409, 'InvalidState', `the selection under ${summary.notice.documentNumber} was cancelled`, { rule: 'R7.1' });
   return {
     kind: summary.kind,
     organiser: summary.organiser,

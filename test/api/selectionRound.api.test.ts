@@ -101,6 +101,10 @@ describe('a selection round through the API (R7)', () => {
     expect(barred.body.error).toMatchObject({ code: 'REAPPLICATION_BARRED', details: { rule: 'R9.3' } });
     expect(barred.body.error.message).toContain(plusDays(opens, 400));
 
+    // The refused applications changed nothing: the round knows one application only.
+    expect(await stack.store.cases.countDocuments({ caseType: 'application', 'summary.roundId': roundId })).toBe(1);
+    expect(await stack.store.cases.countDocuments({ caseType: 'application', 'summary.institution.id': { $in: ['i002', 'i003'] } })).toBe(0);
+
     const a2 = await apply('inst-002', { recommender: 'industry:miit', facts: { ...goodFacts, yearsOfExperience: 3 } });
     expect(a2.status).toBe(201);
     const app2 = a2.body.applications[0].caseId as string;
