@@ -11,7 +11,7 @@ import { applicationCase } from '../../machines/application.case.js';
 import type { ApplicationInput } from '../../machines/application.machine.js';
 import { roundCase } from '../../machines/round.case.js';
 import type { RoundInput, RoundNotice } from '../../machines/round.machine.js';
-import { canOversee, PUBLIC_PRINCIPAL, UNIT_PATTERN, type Principal, type Unit } from '../../rules/actors.js';
+import { canOversee, PUBLIC_PRINCIPAL, SYSTEM_PRINCIPAL, UNIT_PATTERN, type Principal, type Unit } from '../../rules/actors.js';
 import { shanghaiDate } from '../../rules/calendar/dates.js';
 import { verifyDraw } from '../../rules/draw/index.js';
 import type { Kind } from '../../rules/kinds.js';
@@ -50,7 +50,7 @@ async function roundInputOf(ctx: ApiContext, roundId: string): Promise<Omit<Roun
     organiser: summary.organiser,
     planId: plan._id,
     notice: { documentNumber: summary.notice.documentNumber, occupations: summary.occupations, applicationWindow: summary.notice.applicationWindow },
-    createdBy: { id: 'system', name: 'system', role: 'admin', unit: 'national' },
+    createdBy: SYSTEM_PRINCIPAL,
   };
 }
 
