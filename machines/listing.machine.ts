@@ -1,0 +1,462 @@
+/**
+ * One listing (目录条目): an institution × kind × occupation in the directory (R2.1), from its
+ * publication (R5) through its validity periods, renewals, annual reports and its end — R5.2, R9,
+ * R14.2, R20.3.
+ *
+ * Renewal (R9.1): on entering each validity period the listing asks for its expiry, the renewal
+ * deadline (expiry − 3 calendar months) and the four R9 reminders. The schedule cannot be expressed
+ * as one `requestDeadlines` (one due date with reminders counted back from it: the 6- and 4-month
+ * reminders count from the expiry, not from the renewal deadline, and month offsets clamp), so the
+ * specs are computed with the listing rules (`validityPeriod`, `renewalDeadline`, `renewalReminders`)
+ * and each is requested as its own `due` in a separate `requestDeadlines` action, with no reminders.
+ *
+ * The institution files the renewal (with its 3-year report) before the deadline; its industry
+ * department consents (the recommender when it is `industry:*`; otherwise — a province recommended
+ * it — the organiser's officer stands in for it); the organiser's officer audits it (R9.1). An
+ * approved renewal continues the listing with period + 1 from validUntil + 1 day when the current
+ * period expires; a refused one expires on its date without a bar. At the renewal deadline the
+ * R9.2 grounds are judged with `forfeitureOf` from the reports on file: any ground (a missed
+ * deadline, R9.2(c); no activity in the first period, (a); an average below 200 from the second,
+ * (b)) marks the listing `lapsing` even if a renewal was filed; it then expires on its date and the
+ * R9.3 bar is recorded (`recordBar`). The institution may withdraw (R20.3) at any time: no bar.
+ *
+ * Annual reports (R14.2) are accepted in any non-final state (the case's `check` runs
+ * `checkAnnualReport`); each submission appends a version for its year, never overwriting one; the
+ * local HR officer of the institution's province reviews each version. Simplification: the annual
+ * report schedule (reminders, escalation when overdue) is not requested here.
+ */
+import { and, assign, enqueueActions, setup } from 'xstate';
+import { sameAssignee, type Assignee, type Principal, type Unit } from '../rules/actors.js';
+import type { Deadline, DeadlineSpec } from '../rules/calendar/deadline.js';
+import { plusDays, shanghaiDate, type IsoDate } from '../rules/calendar/dates.js';
+import type { Kind, Occupation } from '../rules/kinds.js';
+import { barApplies, forfeitureOf, reapplicationBar, type Forfeiture } from '../rules/listing/forfeiture.js';
+import type { AnnualReport } from '../rules/listing/annualReport.js';
+import type { ListingEndReason } from '../rules/listing/policy.js';
+import { renewalDeadline, renewalReminders, renewedPeriod, validityPeriod, type ValidityPeriod } from '../rules/listing/validity.js';
+import type { DeadlineRequest, DeadlinesSetEvent, DeadlineReachedEvent, EventMeta, NotificationRequest, ReminderRecord } from './kit.js';
+import { deadlineIs, withDeadlines, withReminder } from './steps.js';
+
+export interface ListingInput {
+  caseId: string;
+  listingId: string;
+  kind: Kind;
+  institution: { id: string; name: string; province: string };
+  occupation: Occupation;
+  /** `national` (evaluation, R7) or `province:<code>` (training, R8.1). */
+  organiser: Unit;
+  /** The recommending department (R7.2): `province:<code>` or `industry:<code>`. */
+  recommender: Unit;
+  /** The day the listing was published (R5.2: valid from this day). */
+  publishedOn: IsoDate;
+  createdBy: Principal;
+  createdAt: string;
+}
+
+/** One review of an annual report version by local HR. */
+export interface AnnualReportReview {
+  accepted: boolean;
+  comments: string;
+  by: Principal;
+  at: string;
+}
+
+/** One submitted version of a year's annual report: a correction appends a version. */
+export interface AnnualReportVersion {
+  version: number;
+  report: AnnualReport;
+  submittedAt: string;
+  by: Principal;
+  review?: AnnualReportReview;
+}
+
+export interface RenewalApplication {
+  /** The validity period the renewal is for (the one running when it was filed). */
+  period: number;
+  filedAt: string;
+  filedOn: IsoDate;
+  /** R9.1: the report on the last 3 years' results. */
+  report: string;
+}
+
+export interface ListingDecision {
+  period: number;
+  step: 'consent' | 'audit';
+  decision: 'consented' | 'refused' | 'approved';
+  reason: string;
+  by: Principal;
+  at: string;
+}
+
+export interface ListingContext extends ListingInput, Omit<ValidityPeriod, 'expiresAt'> {
+  expiresAt: string;
+  /** Annual reports by year (`'2027'`), every version kept. */
+  annualReports: Record<string, AnnualReportVersion[]>;
+  /** The renewal filed in the current period. */
+  renewal?: RenewalApplication;
+  decisions: ListingDecision[];
+  /** R9.2 judged at the current period's renewal deadline. */
+  forfeiture?: Forfeiture;
+  /** R9.3 bar, when the end starts one. */
+  bar?: { from: IsoDate; until: IsoDate };
+  withdrawal?: { effectiveOn: IsoDate; reason: string; by: Principal; at: string };
+  outcome?: { code: ListingEndReason; reason: string; at: string };
+  deadlines: Record<string, Deadline>;
+  reminders: ReminderRecord[];
+}
+
+export type ListingCommand =
+  | { type: 'FILE_RENEWAL'; report: string }
+  | { type: 'CONSENT_RENEWAL'; comments?: string }
+  | { type: 'REFUSE_RENEWAL'; reason: string }
+  | { type: 'APPROVE_RENEWAL'; comments?: string }
+  | ({ type: 'SUBMIT_ANNUAL_REPORT' } & AnnualReport)
+  | { type: 'REVIEW_ANNUAL_REPORT'; year: number; accepted: boolean; comments: string }
+  | { type: 'WITHDRAW'; effectiveOn: IsoDate; reason: string };
+
+/** From a rectification case (R20.2): the listing is removed from the directory. */
+export type ListingSystemEvent = { type: 'rectification.removed'; reason: string };
+
+export type ListingEvent = ((ListingCommand | ListingSystemEvent) & EventMeta) | DeadlinesSetEvent | DeadlineReachedEvent;
+
+/** Params of the `recordBar` action (R9.3): the host records the re-application bar (placeholder). */
+export interface RecordBarRequest {
+  institutionId: string;
+  kind: Kind;
+  occupationCode: string;
+  until: IsoDate;
+}
+
+export const holder = (ctx: Pick<ListingContext, 'institution'>): Assignee => ({ role: 'institution', unit: `institution:${ctx.institution.id}` });
+export const recommenderOfficer = (ctx: Pick<ListingContext, 'recommender'>): Assignee => ({ role: 'officer', unit: ctx.recommender });
+export const organiserOfficer = (ctx: Pick<ListingContext, 'organiser'>): Assignee => ({ role: 'officer', unit: ctx.organiser });
+export const nationalOfficer: Assignee = { role: 'officer', unit: 'national' };
+/**
+ * R9.1 "its industry department must consent": the recommender when it is an industry department;
+ * a listing recommended by a province has no industry department on file, so the organiser's officer
+ * records the consent.
+ */
+export const consentAssignee = (ctx: Pick<ListingContext, 'recommender' | 'organiser'>): Assignee =>
+  ctx.recommender.startsWith('industry:') ? recommenderOfficer(ctx) : organiserOfficer(ctx);
+/** R14.2: local HR reviews annual reports; no locality is on file, so the institution's province. */
+export const reportReviewer = (ctx: Pick<ListingContext, 'institution'>): Assignee => ({ role: 'officer', unit: `province:${ctx.institution.province}` });
+
+/** The latest version of each year's report, for R9.2. */
+export const latestReports = (ctx: Pick<ListingContext, 'annualReports'>): AnnualReportVersion[] =>
+  Object.values(ctx.annualReports)
+    .map((versions) => versions.at(-1))
+    .filter((v): v is AnnualReportVersion => v !== undefined);
+
+/** Years whose latest version awaits review. */
+export const reportsAwaitingReview = (ctx: Pick<ListingContext, 'annualReports'>): AnnualReportVersion[] => latestReports(ctx).filter((v) => !v.review);
+
+/** The R9 deadline specs of the current period: expiry, renewal deadline, and the four reminders. */
+export function renewalSchedule(ctx: Pick<ListingContext, 'validUntil'>): DeadlineSpec[] {
+  return [
+    { name: 'expires', rule: 'R5.2', from: ctx.validUntil, offset: { calendarDays: 0 }, time: 'endOfDay' },
+    renewalDeadline(ctx.validUntil).spec,
+    ...renewalReminders(ctx.validUntil).map((r) => r.spec),
+  ];
+}
+
+/**
+ * R9.2 at the renewal deadline, judged as of the day after it (the deadline event arrives at 24:00 of
+ * the deadline day, when it has passed), from the latest version of each year's report.
+ */
+export function judgeForfeiture(ctx: ListingContext, at: string): Forfeiture {
+  const deadline = renewalDeadline(ctx.validUntil).date;
+  const day = shanghaiDate(at);
+  const today = day > deadline ? day : plusDays(deadline, 1);
+  const renewal = ctx.renewal?.period === ctx.period ? ctx.renewal : undefined;
+  return forfeitureOf({
+    period: ctx.period,
+    reports: latestReports(ctx).map((v) => ({ year: v.report.year, personTimes: v.report.personTimes })),
+    periodYears: { from: ctx.validFrom, to: ctx.validUntil },
+    ...(renewal ? { renewalFiledOn: renewal.filedOn } : {}),
+    renewalDeadline: deadline,
+    today,
+  });
+}
+
+const notifyParams = (to: Assignee[], template: string, subject: string, body: string, rule: string): NotificationRequest => ({
+  to: to.filter((a, i) => to.findIndex((b) => sameAssignee(a, b)) === i),
+  template,
+  subject,
+  body,
+  rule,
+});
+const listingName = (ctx: ListingContext) => `${ctx.institution.name} — ${ctx.occupation.name} (${ctx.kind}, ${ctx.listingId})`;
+
+/** Is the instant `at` no later than the deadline `name` (from context, else from the rules)? */
+const beforeRenewalDeadline = (ctx: ListingContext, at: string) => {
+  const d = ctx.deadlines.renewalDeadline ?? renewalDeadline(ctx.validUntil);
+  return Date.parse(at) <= Date.parse(d.at);
+};
+
+/** At the renewal deadline once a renewal is on file: R9.2(a)/(b) grounds mark the listing lapsing. */
+const judgedAtDeadline = [
+  { guard: and(['renewalDeadline', 'forfeits']), target: '#listing.lapsing', actions: 'judge' },
+  { guard: 'renewalDeadline', actions: 'judge' },
+] as const;
+
+export const listingMachine = setup({
+  types: {
+    context: {} as ListingContext,
+    events: {} as ListingEvent,
+    input: {} as ListingInput,
+  },
+  actions: {
+    /** Host: compute these deadlines with the calendar activity and answer with `deadlines.set`. */
+    requestDeadlines: (_, _params: DeadlineRequest) => {},
+    /** Host: put this message in the outbox. */
+    notify: (_, _params: NotificationRequest) => {},
+    /** Host: record the R9.3 re-application bar (placeholder for the directory's bar register). */
+    recordBar: (_, _params: RecordBarRequest) => {},
+    storeDeadlines: assign({ deadlines: ({ context, event }) => withDeadlines(context.deadlines, event as DeadlinesSetEvent) }),
+    clearDeadlines: assign({ deadlines: () => ({}) }),
+    recordReminder: assign({ reminders: ({ context, event }) => withReminder(context.reminders, event as DeadlineReachedEvent) }),
+    appendReport: assign({
+      annualReports: ({ context, event }) => {
+        if (event.type !== 'SUBMIT_ANNUAL_REPORT') return context.annualReports;
+        const { type: _t, at, actor, ...report } = event;
+        const key = String(report.year);
+        const versions = context.annualReports[key] ?? [];
+        return { ...context.annualReports, [key]: [...versions, { version: versions.length + 1, report, submittedAt: at, by: actor }] };
+      },
+    }),
+    reviewReport: assign({
+      annualReports: ({ context, event }) => {
+        if (event.type !== 'REVIEW_ANNUAL_REPORT') return context.annualReports;
+        const key = String(event.year);
+        const versions = context.annualReports[key] ?? [];
+        return {
+          ...context.annualReports,
+          [key]: versions.map((v, i) =>
+            i === versions.length - 1 ? { ...v, review: { accepted: event.accepted, comments: event.comments, by: event.actor, at: event.at } } : v,
+          ),
+        };
+      },
+    }),
+    fileRenewal: assign({
+      renewal: ({ context, event }) =>
+        event.type === 'FILE_RENEWAL' ? { period: context.period, filedAt: event.at, filedOn: shanghaiDate(event.at), report: event.report } : context.renewal,
+    }),
+    decide: assign({
+      decisions: ({ context, event }, params: { step: ListingDecision['step']; decision: ListingDecision['decision'] }) => [
+        ...context.decisions,
+        {
+          period: context.period,
+          step: params.step,
+          decision: params.decision,
+          reason: event.type === 'REFUSE_RENEWAL' ? event.reason : 'comments' in event ? (event.comments ?? '') : '',
+          by: (event as EventMeta).actor,
+          at: (event as EventMeta).at,
+        },
+      ],
+    }),
+    judge: assign({ forfeiture: ({ context, event }) => judgeForfeiture(context, event.at) }),
+    /** R9.1: the renewed period starts the day after the current one's last day. */
+    startRenewedPeriod: assign(({ context }) => {
+      const next = renewedPeriod(context.validUntil, context.period + 1);
+      return { ...next, deadlines: {}, forfeiture: undefined };
+    }),
+    endWith: assign({
+      outcome: ({ context, event }, params: { code: ListingEndReason }) => ({
+        code: params.code,
+        reason:
+          params.code === 'forfeited'
+            ? (context.forfeiture?.grounds.map((g) => g.reason).join('; ') ?? '')
+            : event.type === 'WITHDRAW' || event.type === 'rectification.removed'
+              ? event.reason
+              : 'the validity period ended without renewal',
+        at: event.at,
+      }),
+    }),
+  },
+  guards: {
+    /** The listing has not ended (root handlers: `transition()` takes them from a final snapshot too). */
+    isOpen: ({ context }) => context.outcome === undefined,
+    renewalDeadline: deadlineIs('renewalDeadline'),
+    expires: deadlineIs('expires'),
+    renewalReminder: ({ event }) => event.type === 'deadline.reached' && (event.name.startsWith('renewalReminder') || event.name === 'renewalDeadlineDay'),
+    /** R9.1: filed by 24:00 of the renewal deadline day. */
+    beforeDeadline: ({ context, event }) => 'at' in event && beforeRenewalDeadline(context, event.at),
+    forfeits: ({ context, event }) => event.type === 'deadline.reached' && judgeForfeiture(context, event.at).forfeited,
+    forfeited: ({ context }) => context.forfeiture?.forfeited === true,
+    awaitsReview: ({ context, event }) => {
+      if (event.type !== 'REVIEW_ANNUAL_REPORT') return false;
+      const latest = context.annualReports[String(event.year)]?.at(-1);
+      return latest !== undefined && latest.review === undefined;
+    },
+  },
+}).createMachine({
+  id: 'listing',
+  context: ({ input }) => {
+    const { expiresAt, ...v } = validityPeriod(input.publishedOn);
+    return { ...input, ...v, expiresAt, annualReports: {}, decisions: [], deadlines: {}, reminders: [] };
+  },
+  initial: 'valid',
+  on: {
+    'deadlines.set': { actions: 'storeDeadlines' },
+    /** R14.2: an annual report, or a correction of one (a new version), in any non-final state. */
+    SUBMIT_ANNUAL_REPORT: { guard: 'isOpen', actions: 'appendReport' },
+    REVIEW_ANNUAL_REPORT: { guard: and(['isOpen', 'awaitsReview']), actions: 'reviewReport' },
+    /** R20.3: the institution withdraws; reported to the national group and the organiser. No bar. */
+    WITHDRAW: {
+      guard: 'isOpen',
+      target: '.withdrawn',
+      actions: [
+        assign({
+          withdrawal: ({ event }) => (event.type === 'WITHDRAW' ? { effectiveOn: event.effectiveOn, reason: event.reason, by: event.actor, at: event.at } : undefined),
+        }),
+        { type: 'endWith', params: { code: 'withdrawn' } },
+      ],
+    },
+    /** R20.2: a rectification case removed the listing; the removal starts the R9.3 bar. */
+    'rectification.removed': { guard: 'isOpen', target: '.removed', actions: { type: 'endWith', params: { code: 'removed' } } },
+  },
+  states: {
+    valid: {
+      description: 'R5.2 / R9.1: a validity period runs; the renewal is filed, consented and audited before the deadline.',
+      initial: 'awaitingRenewal',
+      entry: enqueueActions(({ context, enqueue }) => {
+        for (const due of renewalSchedule(context)) enqueue({ type: 'requestDeadlines', params: { due, reminders: [] } });
+      }),
+      states: {
+        awaitingRenewal: {
+          on: {
+            FILE_RENEWAL: { guard: 'beforeDeadline', target: 'consent', actions: 'fileRenewal' },
+            'deadline.reached': [
+              {
+                guard: 'renewalReminder',
+                actions: [
+                  'recordReminder',
+                  {
+                    type: 'notify',
+                    params: ({ context, event }) => {
+                      const r = renewalReminders(context.validUntil).find((x) => x.name === (event as DeadlineReachedEvent).name);
+                      return notifyParams([holder(context), recommenderOfficer(context)], 'listing.renewalReminder', `Renewal reminder: ${listingName(context)}`, r?.purpose ?? '', 'R9.1');
+                    },
+                  },
+                ],
+              },
+              /** R9.2(c): no renewal by the deadline → lapsing. */
+              { guard: 'renewalDeadline', target: '#listing.lapsing', actions: 'judge' },
+            ],
+          },
+        },
+        consent: {
+          description: 'R9.1: the industry department consents to the renewal, or refuses it.',
+          entry: {
+            type: 'notify',
+            params: ({ context }) =>
+              notifyParams([consentAssignee(context)], 'listing.renewalFiled', `Renewal filed: ${listingName(context)}`, `The institution filed its renewal for period ${context.period}; consent or refuse it (R9.1).`, 'R9.1'),
+          },
+          on: {
+            CONSENT_RENEWAL: { target: 'audit', actions: { type: 'decide', params: { step: 'consent', decision: 'consented' } } },
+            REFUSE_RENEWAL: { target: 'renewalRefused', actions: { type: 'decide', params: { step: 'consent', decision: 'refused' } } },
+            'deadline.reached': [...judgedAtDeadline],
+          },
+        },
+        audit: {
+          description: 'R9.1: the provincial HR department (training) or the national group (evaluation) audits the renewal.',
+          on: {
+            APPROVE_RENEWAL: { target: '#listing.renewedAwaitingExpiry', actions: { type: 'decide', params: { step: 'audit', decision: 'approved' } } },
+            REFUSE_RENEWAL: { target: 'renewalRefused', actions: { type: 'decide', params: { step: 'audit', decision: 'refused' } } },
+            'deadline.reached': [...judgedAtDeadline],
+          },
+        },
+        renewalRefused: {
+          description: 'The renewal was refused: the listing expires on its date (no R9.3 bar unless R9.2 grounds hold).',
+          entry: {
+            type: 'notify',
+            params: ({ context }) =>
+              notifyParams([holder(context), recommenderOfficer(context)], 'listing.renewalRefused', `Renewal refused: ${listingName(context)}`, `The listing expires on ${context.validUntil} (R9.1).`, 'R9.1'),
+          },
+          on: {
+            'deadline.reached': [...judgedAtDeadline, { guard: 'expires', target: '#listing.expired', actions: { type: 'endWith', params: { code: 'expired' } } }],
+          },
+        },
+      },
+    },
+    renewedAwaitingExpiry: {
+      description: 'R9.1: the renewal is approved; the next period starts the day after this one\'s last day.',
+      on: {
+        'deadline.reached': [...judgedAtDeadline, { guard: 'expires', target: 'valid', actions: 'startRenewedPeriod' }],
+      },
+    },
+    lapsing: {
+      description: 'R9.2 / R9 Decision: deemed abandoned; the listing expires on its date, and the R9.3 bar follows.',
+      entry: {
+        type: 'notify',
+        params: ({ context }) =>
+          notifyParams(
+            [holder(context), recommenderOfficer(context), organiserOfficer(context)],
+            'listing.lapsing',
+            `Lapsing: ${listingName(context)}`,
+            `${context.forfeiture?.grounds.map((g) => g.reason).join('; ') ?? ''}. The listing expires on ${context.validUntil} (R9.2, R9.3).`,
+            'R9.2',
+          ),
+      },
+      on: {
+        'deadline.reached': { guard: 'expires', target: 'expired', actions: { type: 'endWith', params: { code: 'forfeited' } } },
+      },
+    },
+    expired: {
+      type: 'final',
+      description: 'The listing ran out: forfeited (R9.2, with the R9.3 bar) or expired after a refused renewal (no bar).',
+      entry: [
+        'clearDeadlines',
+        enqueueActions(({ context, enqueue }) => {
+          const reason = context.outcome?.code ?? 'expired';
+          if (!barApplies(reason)) return;
+          const bar = reapplicationBar(context.validUntil);
+          enqueue.assign({ bar });
+          enqueue({ type: 'recordBar', params: { institutionId: context.institution.id, kind: context.kind, occupationCode: context.occupation.code, until: bar.until } });
+          enqueue({
+            type: 'notify',
+            params: notifyParams(
+              [organiserOfficer(context)],
+              'listing.barred',
+              `Re-application bar: ${listingName(context)}`,
+              `The listing expired on ${context.validUntil} deemed abandoned; the institution may not apply for ${context.occupation.code} again until ${bar.until} inclusive (R9.3).`,
+              'R9.3',
+            ),
+          });
+        }),
+      ],
+    },
+    withdrawn: {
+      type: 'final',
+      description: 'R20.3: the institution withdrew; reported to the national group and the organiser, and published. No bar.',
+      entry: [
+        'clearDeadlines',
+        {
+          type: 'notify',
+          params: ({ context }) =>
+            notifyParams(
+              [nationalOfficer, organiserOfficer(context)],
+              'listing.withdrawn',
+              `Withdrawn: ${listingName(context)}`,
+              `The institution withdrew the listing effective ${context.withdrawal?.effectiveOn ?? ''}: ${context.withdrawal?.reason ?? ''} (R20.3).`,
+              'R20.3',
+            ),
+        },
+      ],
+    },
+    removed: {
+      type: 'final',
+      description: 'R20.2: removed from the directory by a rectification case; the R9.3 bar starts on the removal day.',
+      entry: [
+        'clearDeadlines',
+        enqueueActions(({ context, event, enqueue }) => {
+          const bar = reapplicationBar(shanghaiDate((event as EventMeta).at));
+          enqueue.assign({ bar });
+          enqueue({ type: 'recordBar', params: { institutionId: context.institution.id, kind: context.kind, occupationCode: context.occupation.code, until: bar.until } });
+        }),
+      ],
+    },
+  },
+});
+
+export type ListingMachine = typeof listingMachine;

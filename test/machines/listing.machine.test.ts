@@ -1,0 +1,236 @@
+/**
+ * The listing machine (R5.2, R9, R14.2, R20.3) without Temporal: every transition reached from the
+ * states the model explores, and the lifecycle — the R9 reminders and deadlines asked for, a renewal
+ * approved into period 2, a renewal refused, a missed deadline (lapsing, expiry and the R9.3 bar), a
+ * first period without activity (R9.2(a)), annual report versions, and a withdrawal.
+ */
+import { describe, expect, it } from 'vitest';
+import { initialTransition, transition } from 'xstate';
+import { getAdjacencyMap } from 'xstate/graph';
+import type { DeadlineRequest, NotificationRequest } from '../../machines/kit.js';
+import { listingCase } from '../../machines/listing.case.js';
+import { listingMachine, type ListingEvent, type ListingInput, type RecordBarRequest } from '../../machines/listing.machine.js';
+import { SYSTEM_PRINCIPAL, type Principal } from '../../rules/actors.js';
+import { computeDeadline, createCalendar, type Deadline } from '../../rules/calendar/index.js';
+import { gdOfficer, institution, natOfficer } from '../fixtures/principals.js';
+import { declaredTransitions, takenTransitions } from '../support/machineCoverage.js';
+
+const miitOfficer: Principal = { id: 'miit-officer', name: 'industry department', role: 'officer', unit: 'industry:miit' };
+const input = (recommender: ListingInput['recommender'] = 'industry:miit'): ListingInput => ({
+  caseId: 'listing:l-001',
+  listingId: 'l-001',
+  kind: 'training',
+  institution: { id: 'i001', name: '示例培训学院', province: '44' },
+  occupation: { code: '2-02-10-09', name: '人工智能工程技术人员' },
+  organiser: 'province:44',
+  recommender,
+  publishedOn: '2026-10-12',
+  createdBy: SYSTEM_PRINCIPAL,
+  createdAt: '2026-10-12T02:00:00.000Z',
+});
+
+type Snap = ReturnType<typeof start>;
+type Action = { type: string; params?: unknown };
+const start = (recommender?: ListingInput['recommender']) => initialTransition(listingMachine, input(recommender))[0];
+function run(events: ListingEvent[], from: Snap = start()) {
+  let s = from;
+  let actions: Action[] = [];
+  const all: Action[] = [];
+  for (const e of events) {
+    [s, actions] = transition(listingMachine, s, e) as [Snap, Action[]];
+    all.push(...actions);
+  }
+  return { s, actions, all };
+}
+const notices = (actions: Action[]) => actions.filter((a) => a.type === 'notify').map((a) => a.params as NotificationRequest);
+const bars = (actions: Action[]) => actions.filter((a) => a.type === 'recordBar').map((a) => a.params as RecordBarRequest);
+
+const DEADLINE_AT = '2029-07-11T15:59:59.999Z';
+const EXPIRY_AT = '2029-10-11T15:59:59.999Z';
+const reached = (name: string, at: string): ListingEvent => ({ type: 'deadline.reached', name, at, actor: SYSTEM_PRINCIPAL });
+const renewalDue = reached('renewalDeadline', DEADLINE_AT);
+const expires = reached('expires', EXPIRY_AT);
+const inst = (at: string) => ({ at, actor: institution });
+const file = (at = '2029-05-06T02:00:00.000Z'): ListingEvent => ({ type: 'FILE_RENEWAL', report: '三年来共培训 2400 人次……', ...inst(at) });
+const consent: ListingEvent = { type: 'CONSENT_RENEWAL', comments: '同意', at: '2029-05-20T02:00:00.000Z', actor: miitOfficer };
+const refuse = (actor: Principal = miitOfficer): ListingEvent => ({ type: 'REFUSE_RENEWAL', reason: '不再支持该职业', at: '2029-05-20T02:00:00.000Z', actor });
+const approve: ListingEvent = { type: 'APPROVE_RENEWAL', comments: '审核通过', at: '2029-06-20T02:00:00.000Z', actor: gdOfficer };
+const report = (year: number, personTimes: number, at = `${year + 1}-01-20T02:00:00.000Z`): ListingEvent => ({
+  type: 'SUBMIT_ANNUAL_REPORT',
+  year,
+  personTimes,
+  plan: '下一年度计划培训 800 人次',
+  ...inst(at),
+});
+const review = (year: number, accepted = true): ListingEvent => ({ type: 'REVIEW_ANNUAL_REPORT', year, accepted, comments: '', at: '2028-02-10T02:00:00.000Z', actor: gdOfficer });
+const withdraw: ListingEvent = { type: 'WITHDRAW', effectiveOn: '2028-03-31', reason: '机构业务调整', ...inst('2028-03-01T02:00:00.000Z') };
+const removed: ListingEvent = { type: 'rectification.removed', reason: '整改逾期未完成', at: '2028-05-01T02:00:00.000Z', actor: SYSTEM_PRINCIPAL };
+const active: ListingEvent[] = [report(2027, 900), report(2028, 1100)];
+
+describe('listing: validity and renewal reminders (R5.2, R9 Decisions)', () => {
+  it('R5.2 / R9 published 2026-10-12 → valid to 2029-10-11; the expiry, the renewal deadline 2029-07-11 and four reminders are requested, each as its own due', () => {
+    const [s, actions] = initialTransition(listingMachine, input());
+    expect(s.value).toEqual({ valid: 'awaitingRenewal' });
+    expect(s.context).toMatchObject({ period: 1, validFrom: '2026-10-12', validUntil: '2029-10-11', expiresAt: EXPIRY_AT });
+    const requests = actions.filter((a) => a.type === 'requestDeadlines').map((a) => a.params as DeadlineRequest);
+    expect(requests.every((r) => r.reminders.length === 0)).toBe(true);
+    const computed = requests.map((r) => computeDeadline(createCalendar(), r.due));
+    expect(computed.map((d) => [d.name, d.at])).toEqual([
+      ['expires', EXPIRY_AT],
+      ['renewalDeadline', DEADLINE_AT],
+      ['renewalReminder6m', '2029-04-11T01:00:00.000Z'],
+      ['renewalReminder4m', '2029-06-11T01:00:00.000Z'],
+      ['renewalReminder3m14d', '2029-06-27T01:00:00.000Z'],
+      ['renewalDeadlineDay', '2029-07-11T01:00:00.000Z'],
+    ]);
+    const set = run([{ type: 'deadlines.set', deadlines: computed, at: s.context.createdAt, actor: SYSTEM_PRINCIPAL }], s).s;
+    expect(Object.keys(set.context.deadlines)).toHaveLength(6);
+    // R9 Decision: each reminder goes to the institution and its recommender.
+    const { s: s2, actions: a2 } = run([reached('renewalReminder6m', '2029-04-11T01:00:00.000Z')], set);
+    expect(notices(a2)).toEqual([
+      expect.objectContaining({
+        to: [{ role: 'institution', unit: 'institution:i001' }, { role: 'officer', unit: 'industry:miit' }],
+        template: 'listing.renewalReminder',
+        rule: 'R9.1',
+      }),
+    ]);
+    expect(s2.context.reminders).toEqual([{ deadline: 'renewalReminder6m', at: '2029-04-11T01:00:00.000Z' }]);
+    expect(listingCase.status(s2)).toEqual({ code: 'valid', label: 'Valid', final: false });
+  });
+});
+
+describe('listing: renewal (R9.1)', () => {
+  it('R9.1 filed in time, consented by the industry department, approved → period 2 from 2029-10-12', () => {
+    const consentStep = run([...active, file()]);
+    expect(consentStep.s.value).toEqual({ valid: 'consent' });
+    expect(listingCase.tasks(consentStep.s).find((t) => t.step === 'listing.consentRenewal')).toMatchObject({ assignee: { role: 'officer', unit: 'industry:miit' }, actions: ['CONSENT_RENEWAL', 'REFUSE_RENEWAL'] });
+    const audit = run([consent], consentStep.s).s;
+    expect(listingCase.tasks(audit).find((t) => t.step === 'listing.auditRenewal')).toMatchObject({ assignee: { role: 'officer', unit: 'province:44' } });
+    const approved = run([approve, renewalDue], audit).s;
+    expect(approved.value).toBe('renewedAwaitingExpiry');
+    expect(approved.context.forfeiture).toEqual({ forfeited: false, grounds: [] });
+    const { s, actions } = run([expires], approved);
+    expect(s.value).toEqual({ valid: 'awaitingRenewal' });
+    expect(s.context).toMatchObject({ period: 2, validFrom: '2029-10-12', validUntil: '2032-10-11' });
+    expect(s.context.forfeiture).toBeUndefined();
+    // The new period asks for its own schedule; nothing is signalled.
+    const dues = actions.filter((a) => a.type === 'requestDeadlines').map((a) => computeDeadline(createCalendar(), (a.params as DeadlineRequest).due));
+    expect(dues.find((d) => d.name === 'renewalDeadline')?.date).toBe('2032-07-11');
+    expect(actions.some((a) => a.type === 'signalCase' || a.type === 'notify')).toBe(false);
+    expect(listingCase.summary(s)).toMatchObject({ period: 2, validFrom: '2029-10-12', validUntil: '2032-10-11', renewal: { status: 'notFiled' }, annualReports: [2027, 2028] });
+  });
+
+  it('R9.1 a renewal after the deadline is refused by the machine and by the case check', () => {
+    const late = file('2029-07-11T16:00:00.000Z');
+    expect(start().can(late)).toBe(false);
+    expect(listingCase.commands.FILE_RENEWAL!.check!({ report: 'x' } as never, start(), '2029-07-11T16:00:00.000Z')).toEqual([expect.objectContaining({ rule: 'R9.1' })]);
+    expect(listingCase.commands.FILE_RENEWAL!.check!({ report: 'x' } as never, start(), '2029-07-11T15:59:59.999Z')).toEqual([]);
+  });
+
+  it('R9.1 refused by the industry department → expires on its date, no bar (barApplies(expired) is false)', () => {
+    const { s, all } = run([...active, file(), refuse(), renewalDue, expires]);
+    expect(s.value).toBe('expired');
+    expect(s.context.outcome).toMatchObject({ code: 'expired' });
+    expect(s.context.bar).toBeUndefined();
+    expect(bars(all)).toEqual([]);
+    expect(listingCase.status(s)).toMatchObject({ code: 'expired', final: true });
+  });
+
+  it('R9.2(c) a missed deadline → lapsing → expired at 2029-10-11 with the R9.3 bar until 2032-10-11', () => {
+    const lapsing = run([...active, renewalDue]);
+    expect(lapsing.s.value).toBe('lapsing');
+    expect(lapsing.s.context.forfeiture?.grounds.map((g) => g.rule)).toEqual(['R9.2(c)']);
+    expect(notices(lapsing.actions)[0]).toMatchObject({ template: 'listing.lapsing', rule: 'R9.2' });
+    expect(listingCase.status(lapsing.s).code).toBe('lapsing');
+    const { s, actions } = run([expires], lapsing.s);
+    expect(s.value).toBe('expired');
+    expect(s.context.outcome?.code).toBe('forfeited');
+    expect(s.context.bar).toEqual({ from: '2029-10-12', until: '2032-10-11' });
+    expect(bars(actions)).toEqual([{ institutionId: 'i001', kind: 'training', occupationCode: '2-02-10-09', until: '2032-10-11' }]);
+    expect(notices(actions)).toEqual([expect.objectContaining({ to: [{ role: 'officer', unit: 'province:44' }], template: 'listing.barred', rule: 'R9.3' })]);
+  });
+
+  it('R9.2(a) a first period with no activity is forfeited even with a renewal filed in time', () => {
+    const { s } = run([report(2027, 0), file(), consent, renewalDue]);
+    expect(s.value).toBe('lapsing');
+    expect(s.context.forfeiture?.grounds.map((g) => g.rule)).toEqual(['R9.2(a)']);
+    const end = run([expires], s).s;
+    expect(end.context.outcome?.code).toBe('forfeited');
+    expect(end.context.bar?.until).toBe('2032-10-11');
+  });
+});
+
+describe('listing: annual reports (R14.2) and withdrawal (R20.3)', () => {
+  it('R14.2 a correction appends a version; local HR reviews the latest version', () => {
+    const first = run([report(2027, 900)]).s;
+    expect(listingCase.tasks(first)).toEqual([expect.objectContaining({ key: 'reviewAnnualReport-2027#1', assignee: { role: 'officer', unit: 'province:44' } })]);
+    const reviewed = run([review(2027)], first).s;
+    expect(listingCase.tasks(reviewed)).toEqual([]);
+    expect(reviewed.can(review(2027))).toBe(false);
+    const corrected = run([report(2027, 950)], reviewed).s;
+    expect(corrected.context.annualReports['2027']!.map((v) => [v.version, v.report.personTimes, v.review?.accepted])).toEqual([
+      [1, 900, true],
+      [2, 950, undefined],
+    ]);
+    expect(listingCase.tasks(corrected)[0]?.key).toBe('reviewAnnualReport-2027#2');
+    // The case check runs checkAnnualReport: a year not over yet is refused.
+    expect(listingCase.commands.SUBMIT_ANNUAL_REPORT!.check!({ year: 2027, personTimes: 1, plan: 'p' } as never, first, '2027-06-01T02:00:00.000Z')).toEqual([
+      expect.objectContaining({ field: '/year', rule: 'R14.2' }),
+    ]);
+  });
+
+  it('R20.3 a withdrawal mid-period ends the listing, notifies the national group and the organiser, no bar', () => {
+    const { s, all } = run([report(2027, 900), withdraw]);
+    expect(s.value).toBe('withdrawn');
+    expect(s.context.outcome).toMatchObject({ code: 'withdrawn', reason: '机构业务调整' });
+    expect(s.context.bar).toBeUndefined();
+    expect(bars(all)).toEqual([]);
+    expect(notices(all).at(-1)).toMatchObject({ to: [{ role: 'officer', unit: 'national' }, { role: 'officer', unit: 'province:44' }], rule: 'R20.3' });
+    expect(s.can(report(2028, 1))).toBe(false);
+    expect(s.can(withdraw)).toBe(false);
+    expect(listingCase.status(s)).toEqual({ code: 'withdrawn', label: 'Withdrawn', final: true });
+    expect(listingCase.tasks(s)).toEqual([]);
+  });
+
+  it('a province-recommended listing: the organiser\'s officer records the consent', () => {
+    const s = run([file()], start('province:44')).s;
+    expect(listingCase.tasks(s)[0]).toMatchObject({ step: 'listing.consentRenewal', assignee: { role: 'officer', unit: 'province:44' } });
+    expect(listingCase.parties!(s)).toEqual(['institution:i001', 'province:44']);
+  });
+});
+
+describe('listing: every transition', () => {
+  it('every declared transition is taken from the states the model reaches', () => {
+    const samples: ListingEvent[] = [
+      { type: 'deadlines.set', deadlines: [] as Deadline[], at: '2026-10-12T02:00:00.000Z', actor: SYSTEM_PRINCIPAL },
+      report(2027, 900),
+      review(2027),
+      reached('renewalReminder6m', '2029-04-11T01:00:00.000Z'),
+      file(),
+      consent,
+      refuse(),
+      approve,
+      renewalDue,
+      expires,
+      withdraw,
+      removed,
+      { ...withdraw, actor: natOfficer },
+    ];
+    const serialize = (s: Snap) =>
+      JSON.stringify({
+        v: s.value,
+        p: Math.min(s.context.period, 2),
+        r: Object.keys(s.context.annualReports).length,
+        rv: listingCase.tasks(s).length,
+        f: s.context.forfeiture?.forfeited,
+        o: s.context.outcome?.code,
+        rn: s.context.renewal?.period === s.context.period,
+      });
+    const adjacency = getAdjacencyMap(listingMachine, { input: input(), events: samples, serializeState: serialize as never, limit: 100_000 });
+    const declared = declaredTransitions(listingMachine);
+    expect(declared).toHaveLength(23); // 5 at the root, 3 awaitingRenewal, 4 consent, 4 audit, 3 renewalRefused, 3 renewedAwaitingExpiry, 1 lapsing
+    expect(takenTransitions(listingMachine, Object.values(adjacency).map((a) => a.state as Snap), samples)).toEqual(declared);
+    const reachedCodes = new Set(Object.values(adjacency).map(({ state }) => listingCase.status(state as Snap).code));
+    expect([...reachedCodes].sort()).toEqual(['expired', 'lapsing', 'removed', 'valid', 'withdrawn']);
+  });
+});
