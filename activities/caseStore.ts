@@ -20,7 +20,10 @@ async function ignoreDuplicate(write: Promise<unknown>): Promise<void> {
   }
 }
 
-export function createCaseStoreActivities(store: Pick<Store, 'cases' | 'tasks' | 'audit'>) {
+/** The rule each directory change publishes under. */
+const CHANGE_RULES = { published: 'R5.1', renewed: 'R9.1', lapsing: 'R9.2', expired: 'R5.2', removed: 'R20.2', withdrawn: 'R20.3' } as const;
+
+export function createCaseStoreActivities(store: Pick<Store, 'cases' | 'tasks' | 'audit' | 'listings' | 'directoryChanges'>) {
   async function appendAudit(caseId: string, batch: TransitionBatch['audit']): Promise<void> {
     if (batch.length === 0) return;
     const first = batch[0]!;
@@ -102,6 +105,26 @@ export function createCaseStoreActivities(store: Pick<Store, 'cases' | 'tasks' |
             { upsert: true },
           ),
         );
+      }
+
+      if (batch.directory) {
+        // The listing case is the one writer of its public listing; each change is a dated public entry (R5.1).
+        const { entry, change } = batch.directory;
+        const { listingId, ...listing } = entry;
+        await ignoreDuplicate(
+          store.listings.updateOne(
+            { _id: listingId, lastSeq: { $lt: c.seq } },
+            { $set: { ...listing, caseId: c.caseId, lastSeq: c.seq, updatedAt: new Date(c.updatedAt) } },
+            { upsert: true },
+          ),
+        );
+        if (change) {
+          await store.directoryChanges.updateOne(
+            { _id: `${listingId}#${c.seq}` },
+            { $setOnInsert: { listingId, at: new Date(c.updatedAt), change, rule: CHANGE_RULES[change], snapshot: listing } },
+            { upsert: true },
+          );
+        }
       }
 
       await ignoreDuplicate(

@@ -4,7 +4,7 @@
  */
 import type { Assignee, Principal } from '../rules/actors.js';
 import type { Deadline } from '../rules/calendar/index.js';
-import type { NotificationRequest, PublicStatus, TaskSpec } from '../machines/kit.js';
+import type { DirectoryEntry, NotificationRequest, PublicStatus, TaskSpec } from '../machines/kit.js';
 
 export type StateValue = string | { [key: string]: StateValue };
 
@@ -68,6 +68,8 @@ export interface TransitionBatch {
   audit: AuditEntryInput[];
   openTasks: TaskRecord[];
   closedTasks: ClosedTaskRecord[];
+  /** The listing's public entry after this step, and the directory change it makes (R5.1), if any. */
+  directory?: { entry: DirectoryEntry; change: 'published' | 'renewed' | 'lapsing' | 'expired' | 'removed' | 'withdrawn' | null };
 }
 
 export interface NotificationBatch {

@@ -9,12 +9,13 @@
  * by `round.*` events. Every application is its own case, so one never blocks another.
  */
 import { and, assign, setup } from 'xstate';
-import { escalationTarget, type Assignee, type Principal, type Unit } from '../rules/actors.js';
+import { escalationTarget, SYSTEM_PRINCIPAL, type Assignee, type Principal, type Unit } from '../rules/actors.js';
+import { shanghaiDate } from '../rules/calendar/dates.js';
 import type { Deadline } from '../rules/calendar/index.js';
 import type { Kind, Occupation } from '../rules/kinds.js';
 import { policy } from '../rules/policy.js';
 import { tallyVotes, type Tally } from '../rules/selection/tally.js';
-import type { DeadlineRequest, DeadlinesSetEvent, DeadlineReachedEvent, DrawPanelRequest, EventMeta, NotificationRequest, PanelDraw, PublishListingRequest, ReminderRecord, SignalCaseRequest } from './kit.js';
+import type { DeadlineRequest, DeadlinesSetEvent, DeadlineReachedEvent, DrawPanelRequest, EventMeta, NotificationRequest, PanelDraw, ReminderRecord, SignalCaseRequest, StartCaseRequest } from './kit.js';
 
 export type { DrawPanelRequest, PanelDraw, SignalCaseRequest } from './kit.js';
 import { deadlineIs, reminderOf, stepDeadlines, withDeadlines, withReminder } from './steps.js';
@@ -151,7 +152,7 @@ export const applicationMachine = setup({
     notify: (_, _params: NotificationRequest) => {},
     signalCase: (_, _params: SignalCaseRequest) => {},
     drawPanel: (_, _params: DrawPanelRequest) => {},
-    publishListing: (_, _params: PublishListingRequest) => {},
+    startCase: (_, _params: StartCaseRequest) => {},
     storeDeadlines: assign({ deadlines: ({ context, event }) => withDeadlines(context.deadlines, event as DeadlinesSetEvent) }),
     clearDeadlines: assign({ deadlines: () => ({}) }),
     recordReminder: assign({ reminders: ({ context, event }) => withReminder(context.reminders, event as DeadlineReachedEvent) }),
@@ -442,17 +443,24 @@ export const applicationMachine = setup({
     published: {
       type: 'final',
       description: 'R7.5 / R5: in the directory, valid from publication for 3 years.',
+      // The listing lives on as its own case for its validity and beyond (R5.2, R9).
       entry: {
-        type: 'publishListing',
+        type: 'startCase',
         params: ({ context }) => ({
-          kind: context.kind,
-          institution: context.institution,
-          occupation: context.occupation,
-          organiser: context.organiser,
-          recommender: context.recommender,
-          roundId: context.roundId,
-          applicationId: context.caseId,
-          publishedAt: context.outcome?.at ?? context.createdAt,
+          caseType: 'listing' as const,
+          caseId: `listing:${context.kind}:${context.institution.id}:${context.occupation.code}`,
+          input: {
+            listingId: `${context.kind}:${context.institution.id}:${context.occupation.code}`,
+            kind: context.kind,
+            institution: context.institution,
+            occupation: context.occupation,
+            organiser: context.organiser,
+            recommender: context.recommender,
+            publishedOn: shanghaiDate(context.outcome?.at ?? context.createdAt),
+            applicationId: context.caseId,
+            roundId: context.roundId,
+            createdBy: SYSTEM_PRINCIPAL,
+          },
         }),
       },
     },

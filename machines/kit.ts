@@ -123,6 +123,8 @@ export interface CaseDefinition<TMachine extends AnyStateMachine = AnyStateMachi
   parties?: (snapshot: TSnapshot) => Assignee['unit'][];
   /** Event types whose history entries only staff see (R7.3: panel membership and votes are confidential). */
   confidentialEvents?: readonly string[];
+  /** The case's public directory entry, if it is a listing. */
+  directoryEntry?: (snapshot: TSnapshot) => DirectoryEntry;
   /** Event types this case accepts from other cases (the `caseEvent` signal); anything else is ignored. */
   signals?: readonly string[];
 }
@@ -143,16 +145,25 @@ export interface DrawPanelRequest {
   exclude: string[];
 }
 
-/** Params of the `publishListing` action (R7.5 / R5): the listing enters the directory with a dated public entry. */
-export interface PublishListingRequest {
+/** Params of the `startCase` action: the host starts another case (a child workflow that outlives this one). */
+export interface StartCaseRequest {
+  caseType: 'listing';
+  caseId: string;
+  input: Record<string, unknown>;
+}
+
+/** A case's entry in the public directory (R2.1, R5.1), written with each of its steps; one writer: the listing case. */
+export interface DirectoryEntry {
+  listingId: string;
   kind: 'training' | 'evaluation';
   institution: { id: string; name: string; province: string };
   occupation: { code: string; name: string };
   organiser: string;
   recommender: string;
-  roundId: string;
-  applicationId: string;
-  publishedAt: string;
+  period: number;
+  validFrom: string;
+  validUntil: string;
+  status: 'valid' | 'lapsing' | 'expired' | 'removed' | 'withdrawn';
 }
 
 /** What the draw activity returns to the case (the pool snapshot and exclusions stay in the draw record). */

@@ -151,6 +151,21 @@ export const listingCase: CaseDefinition<ListingMachine, Snapshot> = {
     const leaf = leafState(snapshot.value);
     return statuses[leaf] ?? { code: leaf, label: leaf, final: snapshot.status === 'done' };
   },
+  directoryEntry(snapshot) {
+    const ctx = snapshot.context;
+    return {
+      listingId: ctx.listingId,
+      kind: ctx.kind,
+      institution: ctx.institution,
+      occupation: ctx.occupation,
+      organiser: ctx.organiser,
+      recommender: ctx.recommender,
+      period: ctx.period,
+      validFrom: ctx.validFrom,
+      validUntil: ctx.validUntil,
+      status: this.status(snapshot).code as 'valid' | 'lapsing' | 'expired' | 'removed' | 'withdrawn',
+    };
+  },
   signals: ['rectification.removed'],
   owner: (snapshot) => snapshot.context.organiser,
   parties: (snapshot) => [holder(snapshot.context).unit, snapshot.context.recommender],

@@ -3,6 +3,7 @@ import type { Assignee, Principal } from '../rules/actors.js';
 import type { Deadline, YearArrangement } from '../rules/calendar/index.js';
 import type { NotificationRequest, PublicStatus, ReminderRecord } from '../machines/kit.js';
 import type { Grant, StateValue } from '../activities/contracts.js';
+import type { DirectoryEntry } from '../machines/kit.js';
 import type { Kind } from '../rules/kinds.js';
 import type { DrawRequest, DrawResult, Expert, PoolSnapshot } from '../rules/draw/index.js';
 
@@ -118,24 +119,13 @@ export interface DrawDoc {
   drawnAt?: Date;
 }
 
-/** A listing (R2.1): one institution × kind × occupation in the directory. */
-export interface ListingDoc {
+/** A listing (R2.1): one institution × kind × occupation in the directory; written only by its listing case. */
+export interface ListingDoc extends Omit<DirectoryEntry, 'listingId'> {
   /** `<kind>:<institution>:<occupation>` */
   _id: string;
-  kind: Kind;
-  institution: { id: string; name: string; province: string };
-  occupation: { code: string; name: string };
-  organiser: string;
-  recommender: string;
-  /** Validity period number (1 for the first, +1 per renewal, R9). */
-  period: number;
-  validFrom: string;
-  validUntil: string;
-  validUntilAt: string;
-  status: 'valid' | 'lapsing' | 'expired' | 'removed';
-  roundId: string;
-  applicationId: string;
-  publishedAt: Date;
+  caseId: string;
+  /** The listing case's step that last wrote it (idempotency guard). */
+  lastSeq: number;
   updatedAt: Date;
 }
 
@@ -146,7 +136,7 @@ export interface DirectoryChangeDoc {
   at: Date;
   change: 'published' | 'renewed' | 'lapsing' | 'expired' | 'removed' | 'changed' | 'withdrawn';
   rule: string;
-  snapshot: Omit<ListingDoc, '_id' | 'updatedAt'>;
+  snapshot: Omit<DirectoryEntry, 'listingId'>;
 }
 
 /** A re-application bar (R9.3): written when a listing lapses by deemed abandonment or is removed. */

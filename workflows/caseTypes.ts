@@ -8,6 +8,8 @@ export const CASE_TYPES = {
   round: { workflowType: 'roundWorkflow', idPrefix: 'selection-round' },
   /** `application:<round>:<institution>:<occupation>`: the channel is not in the id, so a second channel for the same occupation collides (R7.2). */
   application: { workflowType: 'applicationWorkflow', idPrefix: 'application' },
+  /** `listing:<kind>:<institution>:<occupation>`: one case per listing (R2.1), started by its published application. */
+  listing: { workflowType: 'listingWorkflow', idPrefix: 'listing' },
 } as const;
 export type CaseType = keyof typeof CASE_TYPES;
 

@@ -20,7 +20,7 @@ const Listing = Type.Object({
   status: Type.String(),
   period: Type.Integer(),
 });
-const view = (l: ListingDoc) => ({ listingId: l._id, kind: l.kind, institution: l.institution, occupation: l.occupation, validFrom: l.validFrom, validUntil: l.validUntil, status: l.status, period: l.period });
+const view = (l: Omit<ListingDoc, 'caseId' | 'lastSeq' | 'updatedAt'>) => ({ listingId: l._id, kind: l.kind, institution: l.institution, occupation: l.occupation, validFrom: l.validFrom, validUntil: l.validUntil, status: l.status, period: l.period });
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export const directoryRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async (app) => {
@@ -37,7 +37,7 @@ export const directoryRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => a
             occupation: Type.Optional(Type.String({ pattern: '^[0-9]-[0-9]{2}-[0-9]{2}-[0-9]{2}$' })),
             province: Type.Optional(Type.String({ pattern: '^[0-9]{2}$' })),
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-            status: Type.Optional(Type.Union(['valid', 'lapsing', 'expired', 'removed'].map((s) => Type.Literal(s)))),
+            status: Type.Optional(Type.Union(['valid', 'lapsing', 'expired', 'removed', 'withdrawn'].map((s) => Type.Literal(s)))),
             limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
             skip: Type.Integer({ minimum: 0, maximum: 100000, default: 0 }),
           },
@@ -71,7 +71,7 @@ export const directoryRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => a
     },
     async (req) => {
       const docs = await ctx.store.directoryChanges.find({}).sort({ at: -1, _id: 1 }).limit(req.query.limit).toArray();
-      return { items: docs.map((d) => ({ listingId: d.listingId, at: d.at.toISOString(), change: d.change, rule: d.rule, listing: view({ ...d.snapshot, _id: d.listingId, updatedAt: d.at }) })) };
+      return { items: docs.map((d) => ({ listingId: d.listingId, at: d.at.toISOString(), change: d.change, rule: d.rule, listing: view({ ...d.snapshot, _id: d.listingId }) })) };
     },
   );
 };

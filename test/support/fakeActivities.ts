@@ -8,7 +8,7 @@ import type { NotificationBatch, TransitionBatch } from '../../activities/contra
 import type { createNotificationActivities } from '../../activities/notifications.js';
 import { createPanelActivities } from '../../activities/panels.js';
 import type { createDirectoryActivities } from '../../activities/directory.js';
-import type { PublishListingRequest } from '../../machines/kit.js';
+import type { RecordBarRequest } from '../../machines/listing.machine.js';
 import type { ExpertDoc } from '../../store/documents.js';
 import type { YearArrangement } from '../../rules/calendar/index.js';
 
@@ -48,7 +48,7 @@ function memoryCollections(experts: ExpertDoc[]) {
 
 export function fakeActivities(arrangements: YearArrangement[] = [], experts: ExpertDoc[] = []) {
   const pool = memoryCollections(experts);
-  const listings: PublishListingRequest[] = [];
+  const bars: (RecordBarRequest & { caseId: string })[] = [];
   const batches: TransitionBatch[] = [];
   const notifications: NotificationBatch[] = [];
   const activities: CaseActivities = {
@@ -64,12 +64,11 @@ export function fakeActivities(arrangements: YearArrangement[] = [], experts: Ex
     },
     ...createCalendarActivities({ loadArrangements: async () => arrangements }),
     ...createPanelActivities(pool as never),
-    async publishListing(req) {
-      listings.push(structuredClone(req));
-      return { listingId: `${req.kind}:${req.institution.id}:${req.occupation.code}`, validFrom: req.publishedAt.slice(0, 10), validUntil: '' };
+    async recordBar(req) {
+      if (!bars.some((b) => b.caseId === req.caseId && b.until === req.until)) bars.push(structuredClone(req));
     },
   };
   const audit = (caseId?: string) => batches.filter((b) => !caseId || b.case.caseId === caseId).flatMap((b) => b.audit);
   const messages = (template?: string) => notifications.flatMap((n) => n.messages.map((m) => ({ ...m, at: n.at, seq: n.seq }))).filter((m) => !template || m.template === template);
-  return { activities, batches, notifications, audit, messages, arrangements, experts, draws: pool.draws_, listings };
+  return { activities, batches, notifications, audit, messages, arrangements, experts, draws: pool.draws_, bars };
 }

@@ -128,7 +128,18 @@ describe('selection round with several applicants (R7.2–R7.5)', () => {
       const aAudit = fake.audit(a.workflowId).map((x) => x.event.type);
       expect(aAudit).toEqual(expect.arrayContaining(['round.listApproved', 'round.published']));
       // R7.5 / R5: only the survivor enters the directory.
-      expect(fake.listings.map((l) => [l.institution.id, l.occupation.code, l.applicationId])).toEqual([['a', field, a.workflowId]]);
+      // The published application opened its listing case, which enters the directory (R5.1).
+      const listingId = `listing:evaluation:a:${field}`;
+      const listing = env.client.workflow.getHandle(listingId);
+      expect((await listing.query(caseViewQuery)).status.code).toBe('valid');
+      for (let i = 0; i < 100 && !fake.batches.some((x) => x.case.caseId === listingId); i++) await new Promise((r) => setTimeout(r, 50));
+      const listingEntries = fake.batches.filter((x) => x.directory).map((x) => [x.case.caseId, x.directory!.change, x.directory!.entry.status]);
+      expect(listingEntries[0]).toEqual([listingId, 'published', 'valid']);
+      expect(listingEntries.every(([id]) => id === listingId)).toBe(true);
+      // R20.3: the institution withdraws (no bar), which also ends the listing case before the test's worker stops.
+      await send(listing, 'WITHDRAW', { effectiveOn: shanghaiDate(new Date(await env.currentTimeMs()).toISOString()), reason: '业务调整' }, institution('a'));
+      expect((await listing.result()).state).toBe('withdrawn');
+      expect(fake.bars).toEqual([]);
       // Objection contact details never reach a notification.
       expect(JSON.stringify(fake.notifications)).not.toContain('138****0000');
     });

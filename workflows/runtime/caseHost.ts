@@ -18,6 +18,9 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  ParentClosePolicy,
+  startChild,
+  WorkflowIdReusePolicy,
   log,
   proxyActivities,
   setHandler,
@@ -30,8 +33,10 @@ import type { createCaseStoreActivities } from '../../activities/caseStore.js';
 import type { ClosedTaskRecord, Grant, StateValue, TaskRecord, TransitionBatch } from '../../activities/contracts.js';
 import type { createNotificationActivities } from '../../activities/notifications.js';
 import type { createDirectoryActivities } from '../../activities/directory.js';
+import type { RecordBarRequest } from '../../machines/listing.machine.js';
 import type { createPanelActivities } from '../../activities/panels.js';
-import type { CaseDefinition, DeadlineRequest, DrawPanelRequest, FieldError, NotificationRequest, PublishListingRequest, SignalCaseRequest, TaskSpec } from '../../machines/kit.js';
+import type { CaseDefinition, DeadlineRequest, DirectoryEntry, DrawPanelRequest, FieldError, NotificationRequest, SignalCaseRequest, StartCaseRequest, TaskSpec } from '../../machines/kit.js';
+import { CASE_TYPES } from '../caseTypes.js';
 import { sameAssignee, SYSTEM_PRINCIPAL, type Assignee, type Principal } from '../../rules/actors.js';
 import type { Deadline } from '../../rules/calendar/index.js';
 import { shanghaiDate } from '../../rules/calendar/dates.js';
@@ -92,6 +97,14 @@ interface Ticket {
 }
 
 type Snapshot = AnyMachineSnapshot;
+
+/** The directory change a listing's step makes (R5.1): its first entry publishes; a new period renews; a new status is its change. */
+function directoryChange(before: DirectoryEntry | undefined, after: DirectoryEntry): NonNullable<TransitionBatch['directory']> {
+  if (!before) return { entry: after, change: 'published' };
+  if (after.period > before.period) return { entry: after, change: 'renewed' };
+  if (after.status !== before.status && after.status !== 'valid') return { entry: after, change: after.status };
+  return { entry: after, change: null };
+}
 
 export async function runCase<TInput>(definition: CaseDefinition, start: CaseWorkflowInput<TInput>): Promise<CaseResult> {
   const { machine } = definition;
@@ -192,6 +205,8 @@ export async function runCase<TInput>(definition: CaseDefinition, start: CaseWor
     const audit: TransitionBatch['audit'] = [];
     const outbox: NotificationRequest[] = [];
     const outgoing: SignalCaseRequest[] = [];
+    const starts: StartCaseRequest[] = [];
+    const entryBefore = definition.directoryEntry && !initial ? definition.directoryEntry(snapshot) : undefined;
     const pending: { event: Ticket['event']; result?: [Snapshot, { type: string; params?: unknown }[]] }[] = [
       { event: first, result: initial ? [initial.snapshot, initial.actions] : undefined },
     ];
@@ -211,8 +226,10 @@ export async function runCase<TInput>(definition: CaseDefinition, start: CaseWor
           pending.push({ event: { type: 'deadlines.set', deadlines, at: nowIso(), actor: SYSTEM_PRINCIPAL } });
         } else if (action.type === 'notify') {
           outbox.push(action.params as NotificationRequest);
-        } else if (action.type === 'publishListing') {
-          await directory.publishListing(action.params as PublishListingRequest);
+        } else if (action.type === 'startCase') {
+          starts.push(action.params as StartCaseRequest);
+        } else if (action.type === 'recordBar') {
+          await directory.recordBar({ ...(action.params as RecordBarRequest), caseId });
         } else if (action.type === 'signalCase') {
           outgoing.push(action.params as SignalCaseRequest);
         } else if (action.type === 'drawPanel') {
@@ -262,9 +279,23 @@ export async function runCase<TInput>(definition: CaseDefinition, start: CaseWor
       audit,
       openTasks: records,
       closedTasks,
+      ...(definition.directoryEntry ? { directory: directoryChange(entryBefore, definition.directoryEntry(snapshot)) } : {}),
     });
     if (outbox.length > 0) {
       await notifications.notify({ caseId, caseType: definition.caseType, seq, at: first.at, messages: outbox });
+    }
+    // Cases this step opens, e.g. a published application's listing: children that outlive their parent.
+    for (const { caseType, caseId: child, input } of starts) {
+      try {
+        await startChild(CASE_TYPES[caseType].workflowType, {
+          workflowId: child,
+          args: [{ input }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        });
+      } catch (e) {
+        log.warn('could not start a case', { child, error: (e as Error).message });
+      }
     }
     // Other cases hear of this step after it is recorded (a signal is a workflow command: durable, in order).
     for (const { caseId: target, event } of outgoing) {
