@@ -11,7 +11,7 @@ import { Type, type Static } from 'typebox';
 import { shanghaiDate } from '../rules/calendar/dates.js';
 import { AnnualReportSchema, checkAnnualReport } from '../rules/listing/annualReport.js';
 import { renewalDeadline } from '../rules/listing/validity.js';
-import type { CaseDefinition, FieldError, PublicStatus, TaskSpec } from './kit.js';
+import type { CaseDefinition, DirectoryEntry, FieldError, PublicStatus, TaskSpec } from './kit.js';
 import {
   consentAssignee,
   holder,
@@ -76,6 +76,24 @@ function renewalStatus(snapshot: Snapshot): string {
   if (leaf === 'renewedAwaitingExpiry') return 'approved';
   if (leaf === 'lapsing') return 'lapsing';
   return ctx.renewal?.period === ctx.period ? 'filed' : 'notFiled';
+}
+
+/** The listing as the public directory shows it (R2.1, R13): also the head of the case summary. */
+function entryOf(snapshot: Snapshot): DirectoryEntry {
+  const ctx = snapshot.context;
+  const leaf = leafState(snapshot.value);
+  return {
+    listingId: ctx.listingId,
+    kind: ctx.kind,
+    institution: ctx.institution,
+    occupation: ctx.occupation,
+    organiser: ctx.organiser,
+    recommender: ctx.recommender,
+    period: ctx.period,
+    validFrom: ctx.validFrom,
+    validUntil: ctx.validUntil,
+    status: (statuses[leaf]?.code ?? leaf) as DirectoryEntry['status'],
+  };
 }
 
 export const listingCase: CaseDefinition<ListingMachine, Snapshot> = {
@@ -151,36 +169,14 @@ export const listingCase: CaseDefinition<ListingMachine, Snapshot> = {
     const leaf = leafState(snapshot.value);
     return statuses[leaf] ?? { code: leaf, label: leaf, final: snapshot.status === 'done' };
   },
-  directoryEntry(snapshot) {
-    const ctx = snapshot.context;
-    return {
-      listingId: ctx.listingId,
-      kind: ctx.kind,
-      institution: ctx.institution,
-      occupation: ctx.occupation,
-      organiser: ctx.organiser,
-      recommender: ctx.recommender,
-      period: ctx.period,
-      validFrom: ctx.validFrom,
-      validUntil: ctx.validUntil,
-      status: this.status(snapshot).code as 'valid' | 'lapsing' | 'expired' | 'removed' | 'withdrawn',
-    };
-  },
+  directoryEntry: (snapshot) => entryOf(snapshot),
   signals: ['rectification.removed'],
   owner: (snapshot) => snapshot.context.organiser,
   parties: (snapshot) => [holder(snapshot.context).unit, snapshot.context.recommender],
   summary(snapshot) {
     const ctx = snapshot.context;
     return {
-      listingId: ctx.listingId,
-      kind: ctx.kind,
-      institution: ctx.institution,
-      occupation: ctx.occupation,
-      organiser: ctx.organiser,
-      recommender: ctx.recommender,
-      period: ctx.period,
-      validFrom: ctx.validFrom,
-      validUntil: ctx.validUntil,
+      ...entryOf(snapshot),
       renewalDeadline: renewalDeadline(ctx.validUntil).date,
       renewal: { status: renewalStatus(snapshot), filedOn: ctx.renewal?.period === ctx.period ? ctx.renewal.filedOn : null },
       annualReports: Object.keys(ctx.annualReports).map(Number).sort(),
