@@ -9,6 +9,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { Type } from 'typebox';
 import { applicationCase } from '../../machines/application.case.js';
 import type { ApplicationInput } from '../../machines/application.machine.js';
+import { listingCase } from '../../machines/listing.case.js';
 import { roundCase } from '../../machines/round.case.js';
 import type { RoundInput, RoundNotice } from '../../machines/round.machine.js';
 import { canOversee, PUBLIC_PRINCIPAL, SYSTEM_PRINCIPAL, UNIT_PATTERN, type Principal, type Unit } from '../../rules/actors.js';
@@ -180,6 +181,8 @@ export const selectionRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => a
 
   await app.register(commandRoutes(ctx, '/api/applications', applicationCase, 'applications'));
   await app.register(commandRoutes(ctx, '/api/selection-rounds', roundCase, 'selection rounds'));
+  // Listings (R9, R14.2, R20.3): renewal, annual reports, withdrawal — typed routes from the listing case.
+  await app.register(commandRoutes(ctx, '/api/listings', listingCase, 'listings'));
 
   // ---- the expert pool (专家库) and the draws behind each panel (R7.3) --------------------------
   const ExpertSchema = Type.Object(

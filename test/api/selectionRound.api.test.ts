@@ -197,6 +197,37 @@ describe('a selection round through the API (R7)', () => {
     expect(changes.body.items[0]).toMatchObject({ change: 'published', rule: 'R5.1', listing: { institution: { id: 'i001' } } });
     expect((await as['inst-002']!.get(`/api/cases/${enc(app2)}`)).body.status.code).toBe('removedByObjection');
     expect(JSON.stringify(changes.body)).not.toContain('138****0000');
+
+    // The listing lives on as its own case (R9, R14.2, R20.3): its holder reports and may withdraw; nobody else may.
+    const listingCase = `listing:evaluation:i001:${field}`;
+    const mineListing = await as['inst-001']!.get(`/api/cases/${enc(listingCase)}`);
+    expect(mineListing.body.status.code).toBe('valid');
+    expect(mineListing.body.summary).toMatchObject({ period: 1, validFrom: from, renewalDeadline: expect.any(String) });
+    const year = Number(from.slice(0, 4));
+    const report = (over: Record<string, unknown>) => ({ year: year - 1, personTimes: 2400, plan: '下一年度计划', ...over });
+    for (const [payload, field] of [
+      [report({ personTimes: -5 }), 'personTimes'],
+      [report({ year: year + 1 }), 'year'],
+      [report({ plan: '   ' }), 'plan'],
+    ] as const) {
+      const r = await as['inst-001']!.post(`/api/listings/${enc(listingCase)}/submit-annual-report`, payload);
+      expect(r.status).toBe(400);
+      expect(JSON.stringify(r.body.error.details)).toContain(field);
+    }
+    expect((await as['inst-002']!.post(`/api/listings/${enc(listingCase)}/submit-annual-report`, report({}))).status).toBe(404);
+    expect((await as['inst-002']!.post(`/api/listings/${enc(listingCase)}/withdraw`, { effectiveOn: from, reason: 'x' })).status).toBe(404);
+    const before = (await stack.store.cases.findOne({ _id: listingCase }))!.seq;
+    expect(before).toBeGreaterThan(0);
+    const withdrawn = await as['inst-001']!.post(`/api/listings/${enc(listingCase)}/withdraw`, { effectiveOn: from, reason: '业务调整（R20.3）' });
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body.status.code).toBe('withdrawn');
+    const after = await eventually(async () => {
+      const r = await api(stack.baseUrl).get(`/api/directory?occupation=${field}&status=withdrawn`);
+      return r.body.items.length > 0 ? r.body.items : undefined;
+    });
+    expect(after[0]).toMatchObject({ institution: { id: 'i001' }, status: 'withdrawn' });
+    expect((await api(stack.baseUrl).get('/api/directory/changes')).body.items[0]).toMatchObject({ change: 'withdrawn', rule: 'R20.3' });
+    expect(await stack.store.bars.countDocuments({ institutionId: 'i001' })).toBe(0);
   });
 
   it('the public objection endpoint has an abuse limit (429 after 5 a minute from one address)', async () => {
