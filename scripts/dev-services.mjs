@@ -1080,18 +1080,22 @@ async function cmdProvision() {
   failOnProvisionErrors(res);
 }
 
-async function cmdTest(vitestArgs) {
+/** Provisions, then starts the store and Temporal with throw-away state (for `test` and `env`). */
+async function provisionAndStartScratch() {
   currentProvision = await provision();
   failOnProvisionErrors(currentProvision);
   acquireRunState(false);
-  let servers;
   try {
-    servers = await startServers({ persistent: false });
+    return await startServers({ persistent: false });
   } catch (e) {
     await stopAll();
     releaseRunState({ keep: true });
     throw e;
   }
+}
+
+async function cmdTest(vitestArgs) {
+  const servers = await provisionAndStartScratch();
   const env = { ...process.env, ...serviceEnv(servers) };
   if (!currentProvision.testServer) delete env.TEMPORAL_TEST_SERVER_PATH;
   const [cmd, pre] = localBin('vitest');
@@ -1152,17 +1156,7 @@ async function cmdStart() {
 }
 
 async function cmdEnv() {
-  currentProvision = await provision();
-  failOnProvisionErrors(currentProvision);
-  acquireRunState(false);
-  let servers;
-  try {
-    servers = await startServers({ persistent: false });
-  } catch (e) {
-    await stopAll();
-    releaseRunState({ keep: true });
-    throw e;
-  }
+  const servers = await provisionAndStartScratch();
   for (const p of managed) superviseUnexpectedExit(p, () => void shutdown(1, { keepState: true }));
   const quote = (v) => `'${String(v).replaceAll("'", "'\\''")}'`;
   const exports = Object.entries(serviceEnv(servers)).map(([k, v]) => `export ${k}=${quote(v)}`).join('\n');

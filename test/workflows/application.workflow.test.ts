@@ -7,38 +7,22 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApplicationInput } from '../../machines/application.machine.js';
 import type { Principal } from '../../rules/actors.js';
 import { commitSeed, verifyDraw, type DrawRequest, type DrawResult, type PoolSnapshot } from '../../rules/draw/index.js';
-import type { ExpertDoc } from '../../store/documents.js';
 import { applicationWorkflow, caseEventSignal, caseViewQuery, commandUpdate } from '../../workflows/index.js';
 import { gdOfficer, natOfficer } from '../fixtures/principals.js';
 import { fakeActivities } from '../support/fakeActivities.js';
-import { createTimeSkippingEnv, workflowBundle } from '../support/temporal.js';
+import { useTimeSkippingEnv, workflowBundle } from '../support/temporal.js';
+import { expertPool } from '../fixtures/experts.js';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  await workflowBundle();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const testEnv = useTimeSkippingEnv();
 
 const field = '2-02-10-09';
-const experts: ExpertDoc[] = Array.from({ length: 8 }, (_, i) => ({
-  _id: `e${i + 1}`,
-  id: `e${i + 1}`,
-  name: `专家${i + 1}`,
-  fields: [field],
-  employer: i === 0 ? 'institution:i001' : `org-${i}`, // e1 works for the applicant: recused (R7.3)
-  employmentHistory: [],
-  active: true,
-  updatedAt: new Date(0),
-}));
+// e1 works for the applicant: recused (R7.3)
+const experts = expertPool(8, field, (i) => (i === 0 ? 'institution:i001' : `org-${i}`));
 const institution: Principal = { id: 'inst-001', name: '示例评价中心', role: 'institution', unit: 'institution:i001' };
 const expert = (id: string): Principal => ({ id: `u-${id}`, name: id, role: 'expert', unit: `expert:${id}` });
 const input = (): Omit<ApplicationInput, 'caseId' | 'createdAt'> => ({
@@ -58,11 +42,11 @@ const input = (): Omit<ApplicationInput, 'caseId' | 'createdAt'> => ({
 let n = 0;
 async function withWorker<T>(fake: ReturnType<typeof fakeActivities>, fn: (tq: string) => Promise<T>): Promise<T> {
   const taskQueue = `app-${++n}-${Date.now()}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: fake.activities });
+  const worker = await Worker.create({ connection: testEnv().nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: fake.activities });
   return worker.runUntil(fn(taskQueue));
 }
 const start = (tq: string, name: string) =>
-  env.client.workflow.start(applicationWorkflow, { workflowId: `application:test:i001:${field}:${name}-${Date.now()}`, taskQueue: tq, args: [{ input: input() }] });
+  testEnv().client.workflow.start(applicationWorkflow, { workflowId: `application:test:i001:${field}:${name}-${Date.now()}`, taskQueue: tq, args: [{ input: input() }] });
 const send = (h: WorkflowHandle, type: string, payload: Record<string, unknown>, actor: Principal) => h.executeUpdate(commandUpdate, { args: [{ type, payload, actor }] });
 
 /** Records the history as a replay fixture when UPDATE_REPLAY_FIXTURES=1 (see test/replay). */
@@ -143,7 +127,7 @@ describe('application workflow (R7.2–R7.5)', () => {
       expect(types).toEqual(expect.arrayContaining(['panel.drawn', 'DECLINE_PANEL', 'CAST_VOTE', 'CONFIRM_RESULT', 'round.listApproved', 'round.published']));
       expect(types).not.toContain('round.bogus');
       // The published application opened its listing case (R5.2); the institution withdraws it (R20.3) to end the test cleanly.
-      const listing = env.client.workflow.getHandle(`listing:evaluation:i001:${field}`);
+      const listing = testEnv().client.workflow.getHandle(`listing:evaluation:i001:${field}`);
       expect((await listing.query(caseViewQuery)).status.code).toBe('valid');
       await send(listing, 'WITHDRAW', { effectiveOn: '2026-12-01', reason: '测试结束' }, institution);
       expect((await listing.result()).state).toBe('withdrawn');

@@ -6,31 +6,21 @@
  * 5-working-day notice (R7.2–R7.5).
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApplicationInput } from '../../machines/application.machine.js';
 import { PUBLIC_PRINCIPAL, type Principal } from '../../rules/actors.js';
 import { shanghaiDate } from '../../rules/calendar/index.js';
-import type { ExpertDoc } from '../../store/documents.js';
 import { applicationWorkflow, caseEventSignal, caseViewQuery, commandUpdate, roundWorkflow } from '../../workflows/index.js';
 import { gdOfficer, natLeader, natOfficer } from '../fixtures/principals.js';
 import { fakeActivities } from '../support/fakeActivities.js';
-import { createTimeSkippingEnv, workflowBundle } from '../support/temporal.js';
+import { useTimeSkippingEnv, workflowBundle } from '../support/temporal.js';
+import { expertPool } from '../fixtures/experts.js';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  await workflowBundle();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const testEnv = useTimeSkippingEnv();
 
 const field = '2-02-10-09';
-const experts: ExpertDoc[] = Array.from({ length: 9 }, (_, i) => ({
-  _id: `e${i + 1}`, id: `e${i + 1}`, name: `专家${i + 1}`, fields: [field], employer: `org-${i}`, employmentHistory: [], active: true, updatedAt: new Date(0),
-}));
+const experts = expertPool(9, field);
 const expert = (id: string): Principal => ({ id: `u-${id}`, name: id, role: 'expert', unit: `expert:${id}` });
 const institution = (id: string): Principal => ({ id: `u-${id}`, name: id, role: 'institution', unit: `institution:${id}` });
 const DAY = 86_400_000;
@@ -42,11 +32,11 @@ describe('selection round with several applicants (R7.2–R7.5)', () => {
   it('runs every branch and publishes the survivors after the public notice', async () => {
     const fake = fakeActivities([], experts);
     const taskQueue = `round-${Date.now()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: fake.activities });
+    const worker = await Worker.create({ connection: testEnv().nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: fake.activities });
     await worker.runUntil(async () => {
-      const today = shanghaiDate(new Date(await env.currentTimeMs()).toISOString());
+      const today = shanghaiDate(new Date(await testEnv().currentTimeMs()).toISOString());
       const roundId = `selection-round:national:test-${Date.now()}`;
-      const round = await env.client.workflow.start(roundWorkflow, {
+      const round = await testEnv().client.workflow.start(roundWorkflow, {
         workflowId: roundId,
         taskQueue,
         args: [{ input: { kind: 'evaluation', organiser: 'national', planId: 'selection-plan:national:test', notice: { documentNumber: '人社厅发〔2026〕99号', occupations: [{ code: field, name: '人工智能工程技术人员' }], applicationWindow: { opens: today, closes: plusDays(today, 20) } }, createdBy: natOfficer } }],
@@ -62,7 +52,7 @@ describe('selection round with several applicants (R7.2–R7.5)', () => {
           facts: {}, flags: [], panelSize: 5, createdBy: institution(id),
         };
         const caseId = `application:${roundId}:${id}:${field}`;
-        apps[id] = await env.client.workflow.start(applicationWorkflow, { workflowId: caseId, taskQueue, args: [{ input }] });
+        apps[id] = await testEnv().client.workflow.start(applicationWorkflow, { workflowId: caseId, taskQueue, args: [{ input }] });
         await round.signal(caseEventSignal, { type: 'application.registered', application: caseId, priority: input.priority, flags: 0, institutionId: id, occupationCode: field });
         await send(apps[id]!, 'CONFIRM_RECOMMENDATION', {}, gdOfficer);
       }
@@ -92,7 +82,7 @@ describe('selection round with several applicants (R7.2–R7.5)', () => {
       await send(e, 'CONFIRM_RESULT', {}, natOfficer);
 
       // The window closes (and d's correction deadline passes): the round reviews, then awaits the leader.
-      await env.sleep(21 * DAY);
+      await testEnv().sleep(21 * DAY);
       expect((await d.describe()).status.name).toBe('COMPLETED');
       let view = await round.query(caseViewQuery);
       expect(view.status.code).toMatch(/^approval/);
@@ -105,7 +95,7 @@ describe('selection round with several applicants (R7.2–R7.5)', () => {
       view = await round.query(caseViewQuery);
       const noticeEnds = view.deadlines.find((dl) => dl.name === 'noticeEnds')!;
       expect(noticeEnds.explanation.text).toContain('5 working days');
-      await env.sleep(1000);
+      await testEnv().sleep(1000);
       expect((await a.query(caseViewQuery)).status.code).toBe('onNotice');
 
       // The public objects to both; the one against c is upheld, the one against a dismissed.
@@ -130,14 +120,14 @@ describe('selection round with several applicants (R7.2–R7.5)', () => {
       // R7.5 / R5: only the survivor enters the directory.
       // The published application opened its listing case, which enters the directory (R5.1).
       const listingId = `listing:evaluation:a:${field}`;
-      const listing = env.client.workflow.getHandle(listingId);
+      const listing = testEnv().client.workflow.getHandle(listingId);
       expect((await listing.query(caseViewQuery)).status.code).toBe('valid');
       for (let i = 0; i < 100 && !fake.batches.some((x) => x.case.caseId === listingId); i++) await new Promise((r) => setTimeout(r, 50));
       const listingEntries = fake.batches.filter((x) => x.directory).map((x) => [x.case.caseId, x.directory!.change, x.directory!.entry.status]);
       expect(listingEntries[0]).toEqual([listingId, 'published', 'valid']);
       expect(listingEntries.every(([id]) => id === listingId)).toBe(true);
       // R20.3: the institution withdraws (no bar), which also ends the listing case before the test's worker stops.
-      await send(listing, 'WITHDRAW', { effectiveOn: shanghaiDate(new Date(await env.currentTimeMs()).toISOString()), reason: '业务调整' }, institution('a'));
+      await send(listing, 'WITHDRAW', { effectiveOn: shanghaiDate(new Date(await testEnv().currentTimeMs()).toISOString()), reason: '业务调整' }, institution('a'));
       expect((await listing.result()).state).toBe('withdrawn');
       expect(fake.bars).toEqual([]);
       // Objection contact details never reach a notification.

@@ -7,37 +7,28 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../rules/actors.js';
 import { bundledYears, shanghaiDate } from '../../rules/calendar/index.js';
 import { caseViewQuery, commandUpdate, recomputeDeadlinesSignal, selectionPlanWorkflow } from '../../workflows/index.js';
 import { fakeActivities } from '../support/fakeActivities.js';
-import { createTimeSkippingEnv, workflowBundle } from '../support/temporal.js';
+import { useTimeSkippingEnv, workflowBundle } from '../support/temporal.js';
 import { draft, notice } from '../fixtures/selectionPlan.js';
 import { gdLeader, gdOfficer, natLeader, natOfficer } from '../fixtures/principals.js';
 
 const DAY = 86_400_000;
-let env: TestWorkflowEnvironment;
+const testEnv = useTimeSkippingEnv();
 let seq = 0;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  await workflowBundle();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
 
 async function withWorker<T>(fake: ReturnType<typeof fakeActivities>, fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `tq-${++seq}-${Date.now()}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: fake.activities });
+  const worker = await Worker.create({ connection: testEnv().nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: fake.activities });
   return worker.runUntil(fn(taskQueue));
 }
 
 function startPlan(taskQueue: string, id: string, organiser: 'national' | 'province:44' = 'national', continueAsNewAfterEvents?: number) {
-  return env.client.workflow.start(selectionPlanWorkflow, {
+  return testEnv().client.workflow.start(selectionPlanWorkflow, {
     workflowId: `selection-plan:${organiser}:${id}-${Date.now()}`,
     taskQueue,
     args: [{ input: { kind: organiser === 'national' ? 'evaluation' : 'training', organiser, draft, createdBy: organiser === 'national' ? natOfficer : gdOfficer }, continueAsNewAfterEvents }],
@@ -64,7 +55,7 @@ async function cancelCase(h: WorkflowHandle, actor: Principal = natOfficer) {
 }
 
 async function todayInShanghai(): Promise<string> {
-  return shanghaiDate(new Date(await env.currentTimeMs()).toISOString());
+  return shanghaiDate(new Date(await testEnv().currentTimeMs()).toISOString());
 }
 const plusDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
 
@@ -100,7 +91,7 @@ describe('selection plan workflow (R7.1)', () => {
 
       const result = await h.result();
       expect(result.state).toBe('applicationWindowClosed');
-      expect(await env.currentTimeMs()).toBeGreaterThanOrEqual(Date.parse(windowCloses.at));
+      expect(await testEnv().currentTimeMs()).toBeGreaterThanOrEqual(Date.parse(windowCloses.at));
 
       const audit = fake.audit(h.workflowId);
       expect(audit.map((a) => a.seq)).toEqual(audit.map((_, i) => i + 1));
@@ -133,7 +124,7 @@ describe('selection plan workflow (R7.1)', () => {
       expect(due.explanation.text).toContain('10 working days');
       expect(reminder.at < due.at).toBe(true);
 
-      await env.sleep(Date.parse(due.at) - (await env.currentTimeMs()) + 60_000);
+      await testEnv().sleep(Date.parse(due.at) - (await testEnv().currentTimeMs()) + 60_000);
       const view = await h.query(caseViewQuery, { role: 'officer', unit: 'national' });
       expect(view.status.code).toBe('submitted.overdue');
       const reminders = fake.messages('selectionPlan.approvalReminder');
@@ -191,7 +182,7 @@ describe('selection plan workflow (R7.1)', () => {
       const h = await startPlan(tq, 'can', 'national', 3);
       await send(h, 'SUBMIT', {}, natOfficer); // events: opened, SUBMIT, deadlines.set → 3: continue-as-new
       const due = (await h.query(caseViewQuery)).deadlines.find((d) => d.name === 'approvalDue')!;
-      await env.sleep(Date.parse(due.at) - (await env.currentTimeMs()) + 1000);
+      await testEnv().sleep(Date.parse(due.at) - (await testEnv().currentTimeMs()) + 1000);
       const description = await h.describe();
       expect(description.runId).not.toBe(h.firstExecutionRunId);
       const view = await h.query(caseViewQuery);
@@ -206,16 +197,16 @@ describe('selection plan workflow (R7.1)', () => {
       await send(h, 'APPROVE', {}, natLeader);
       await cancelCase(h);
       // The run that started from a snapshot, armed the pending deadline and continued again.
-      await saveHistory('selectionPlan-continued', env.client.workflow.getHandle(h.workflowId, description.runId));
+      await saveHistory('selectionPlan-continued', testEnv().client.workflow.getHandle(h.workflowId, description.runId));
     });
   });
 
   it('Time: deadlines in a year without a published arrangement are provisional and are recomputed when it is loaded', async () => {
     // Move workflow time into the first year the bundled State Council data does not cover.
     // Earlier tests in this file already moved the (shared) test server clock forward, so pick a year ahead of it.
-    const now = await env.currentTimeMs();
+    const now = await testEnv().currentTimeMs();
     const year = Math.max(Math.max(...bundledYears()) + 1, new Date(now).getUTCFullYear() + 1);
-    await env.sleep(Date.parse(`${year}-03-02T01:00:00Z`) - now);
+    await testEnv().sleep(Date.parse(`${year}-03-02T01:00:00Z`) - now);
     const fake = fakeActivities();
     await withWorker(fake, async (tq) => {
       const h = await startPlan(tq, 'recompute');
@@ -226,7 +217,7 @@ describe('selection plan workflow (R7.1)', () => {
       // The official arrangement arrives and makes the provisional due date a holiday: the deadline moves.
       fake.arrangements.push({ year, holidays: [{ date: due.date, name: '测试假日' }], workdays: [], source: 'test arrangement' });
       await h.signal(recomputeDeadlinesSignal, { years: [year] });
-      await env.sleep(1000);
+      await testEnv().sleep(1000);
       const after = (await h.query(caseViewQuery)).deadlines;
       const moved = after.find((d) => d.name === 'approvalDue')!;
       expect(moved.provisional).toBe(false);
