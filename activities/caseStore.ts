@@ -21,7 +21,7 @@ async function ignoreDuplicate(write: Promise<unknown>): Promise<void> {
 }
 
 /** The rule each directory change publishes under. */
-const CHANGE_RULES = { published: 'R5.1', renewed: 'R9.1', lapsing: 'R9.2', expired: 'R5.2', removed: 'R20.2', withdrawn: 'R20.3' } as const;
+const CHANGE_RULES = { published: 'R5.1', renewed: 'R9.1', lapsing: 'R9.2', expired: 'R5.2', removed: 'R20.2', withdrawn: 'R20.3', changed: 'R20.3' } as const;
 
 export function createCaseStoreActivities(store: Pick<Store, 'cases' | 'tasks' | 'audit' | 'listings' | 'directoryChanges'>) {
   async function appendAudit(caseId: string, batch: TransitionBatch['audit']): Promise<void> {

@@ -69,7 +69,7 @@ export interface TransitionBatch {
   openTasks: TaskRecord[];
   closedTasks: ClosedTaskRecord[];
   /** The listing's public entry after this step, and the directory change it makes (R5.1), if any. */
-  directory?: { entry: DirectoryEntry; change: 'published' | 'renewed' | 'lapsing' | 'expired' | 'removed' | 'withdrawn' | null };
+  directory?: { entry: DirectoryEntry; change: 'published' | 'renewed' | 'lapsing' | 'expired' | 'removed' | 'withdrawn' | 'changed' | null };
 }
 
 export interface NotificationBatch {

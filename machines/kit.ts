@@ -127,6 +127,11 @@ export interface CaseDefinition<TMachine extends AnyStateMachine = AnyStateMachi
   directoryEntry?: (snapshot: TSnapshot) => DirectoryEntry;
   /** Event types this case accepts from other cases (the `caseEvent` signal); anything else is ignored. */
   signals?: readonly string[];
+  /**
+   * One workflow run per value (e.g. a listing's validity period): when it changes, the host
+   * continues-as-new at the next quiescent point, so each run's history covers one period.
+   */
+  runKey?: (snapshot: TSnapshot) => string;
 }
 
 /** Params of the `signalCase` action: an event for another case, delivered by the host as a signal. */
@@ -164,6 +169,16 @@ export interface DirectoryEntry {
   validFrom: string;
   validUntil: string;
   status: 'valid' | 'lapsing' | 'expired' | 'removed' | 'withdrawn';
+  /** R20.3: the institution's public contact details (of the institution, never of a person). */
+  contact?: InstitutionContact;
+}
+
+/** R20.3: an institution's public contact details, as it reports them. */
+export interface InstitutionContact {
+  address?: string;
+  phone?: string;
+  email?: string;
+  website?: string;
 }
 
 /** What the draw activity returns to the case (the pool snapshot and exclusions stay in the draw record). */

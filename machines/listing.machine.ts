@@ -22,19 +22,29 @@
  *
  * Annual reports (R14.2) are accepted in any non-final state (the case's `check` runs
  * `checkAnnualReport`); each submission appends a version for its year, never overwriting one; the
- * local HR officer of the institution's province reviews each version. Simplification: the annual
- * report schedule (reminders, escalation when overdue) is not requested here.
+ * local HR officer of the institution's province reviews each version. The schedule runs one report
+ * year at a time (`reportingYear`, from the year of publication): reminders to the institution on
+ * 1 December, 15 and 29 January while the report is missing; when the due date (31 January) passes
+ * without it, an overdue task for the recommending department (level 1), and 10 working days later
+ * one for the organiser (level 2), each closed by the department's recorded follow-up or by the
+ * report; then the next year is scheduled. A case that has ended chases no report.
+ *
+ * Changes (R20.3): the institution reports a new name or contact details as a dated version; the
+ * national group and local HR are told at once and the directory shows the change. A withdrawal
+ * takes effect on its chosen day (today, or a later day within the validity period: the listing
+ * stays valid until then). A withdrawal does not bar (R20.3 Decision), except that a listing already
+ * *lapsing* with R9.2 grounds keeps its R9.3 bar: withdrawing cannot undo a deemed abandonment.
  */
-import { and, assign, enqueueActions, setup } from 'xstate';
+import { and, assign, enqueueActions, not, setup } from 'xstate';
 import { sameAssignee, type Assignee, type Principal, type Unit } from '../rules/actors.js';
 import type { Deadline, DeadlineSpec } from '../rules/calendar/deadline.js';
-import { plusDays, shanghaiDate, type IsoDate } from '../rules/calendar/dates.js';
+import { plusDays, shanghaiDate, yearOf, type IsoDate } from '../rules/calendar/dates.js';
 import type { Kind, Occupation } from '../rules/kinds.js';
 import { barApplies, forfeitureOf, reapplicationBar, type Forfeiture } from '../rules/listing/forfeiture.js';
-import type { AnnualReport } from '../rules/listing/annualReport.js';
-import type { ListingEndReason } from '../rules/listing/policy.js';
+import { annualReportEscalationText, annualReportReminderText, annualReportSpecs, type AnnualReport } from '../rules/listing/annualReport.js';
+import { listingPolicy, type ListingEndReason, type ListingRecipient } from '../rules/listing/policy.js';
 import { renewalDeadline, renewalReminders, renewedPeriod, validityPeriod, type ValidityPeriod } from '../rules/listing/validity.js';
-import type { DeadlineRequest, DeadlinesSetEvent, DeadlineReachedEvent, EventMeta, NotificationRequest, ReminderRecord } from './kit.js';
+import type { DeadlineRequest, DeadlinesSetEvent, DeadlineReachedEvent, EventMeta, InstitutionContact, NotificationRequest, ReminderRecord } from './kit.js';
 import { deadlineIs, withDeadlines, withReminder } from './steps.js';
 
 export interface ListingInput {
@@ -88,6 +98,26 @@ export interface ListingDecision {
   at: string;
 }
 
+/** R14.2 Decision: a missing report escalated to a department, closed by its follow-up or by the report. */
+export interface OverdueReport {
+  year: number;
+  level: number;
+  to: ListingRecipient;
+  since: string;
+  followUp?: { note: string; by: Principal; at: string };
+}
+
+/** R20.3: one reported version of the institution's name and contact details. */
+export interface DetailsVersion {
+  version: number;
+  name: string;
+  contact: InstitutionContact | null;
+  effectiveOn: IsoDate;
+  note: string;
+  reportedAt: string;
+  by: Principal;
+}
+
 export interface ListingContext extends ListingInput, Omit<ValidityPeriod, 'expiresAt'> {
   expiresAt: string;
   /** Annual reports by year (`'2027'`), every version kept. */
@@ -100,6 +130,14 @@ export interface ListingContext extends ListingInput, Omit<ValidityPeriod, 'expi
   /** R9.3 bar, when the end starts one. */
   bar?: { from: IsoDate; until: IsoDate };
   withdrawal?: { effectiveOn: IsoDate; reason: string; by: Principal; at: string };
+  /** R14.2: the year whose annual report the schedule chases now. */
+  reportingYear: number;
+  /** R14.2 Decision: missing reports escalated, oldest first. */
+  overdueReports: OverdueReport[];
+  /** R20.3: the institution's public contact details (latest reported version). */
+  contact: InstitutionContact | null;
+  /** R20.3: every reported change of name or contact details, dated. */
+  details: DetailsVersion[];
   outcome?: { code: ListingEndReason; reason: string; at: string };
   deadlines: Record<string, Deadline>;
   reminders: ReminderRecord[];
@@ -112,6 +150,8 @@ export type ListingCommand =
   | { type: 'APPROVE_RENEWAL'; comments?: string }
   | ({ type: 'SUBMIT_ANNUAL_REPORT' } & AnnualReport)
   | { type: 'REVIEW_ANNUAL_REPORT'; year: number; accepted: boolean; comments: string }
+  | { type: 'RECORD_FOLLOW_UP'; year: number; level: number; note: string }
+  | { type: 'REPORT_CHANGE'; name?: string; contact?: InstitutionContact; effectiveOn: IsoDate; note?: string }
   | { type: 'WITHDRAW'; effectiveOn: IsoDate; reason: string };
 
 /** From a rectification case (R20.2): the listing is removed from the directory. */
@@ -149,6 +189,29 @@ export const latestReports = (ctx: Pick<ListingContext, 'annualReports'>): Annua
 
 /** Years whose latest version awaits review. */
 export const reportsAwaitingReview = (ctx: Pick<ListingContext, 'annualReports'>): AnnualReportVersion[] => latestReports(ctx).filter((v) => !v.review);
+
+/** Has a version of the report on `year` been filed? */
+export const reportFiled = (ctx: Pick<ListingContext, 'annualReports'>, year: number): boolean => (ctx.annualReports[String(year)]?.length ?? 0) > 0;
+
+/** R14.2 Decision: escalations whose department has not yet recorded a follow-up and whose report is still missing. */
+export const openOverdueReports = (ctx: Pick<ListingContext, 'overdueReports' | 'annualReports'>): OverdueReport[] =>
+  ctx.overdueReports.filter((o) => !o.followUp && !reportFiled(ctx, o.year));
+
+/** Who an escalation level goes to. */
+export const escalationAssignee = (ctx: Pick<ListingContext, 'recommender' | 'organiser'>, to: ListingRecipient): Assignee =>
+  to === 'organiser' ? organiserOfficer(ctx) : recommenderOfficer(ctx);
+
+/** The names of the deadlines of one validity period (R5.2, R9.1); the annual report's stay across periods. */
+const PERIOD_DEADLINES = new Set<string>(['expires', 'renewalDeadline', ...listingPolicy.renewal.reminders.map((r) => r.name)]);
+const ANNUAL_REMINDERS = new Set<string>(listingPolicy.annualReport.reminders.map((r) => r.name));
+const ANNUAL_ESCALATIONS = listingPolicy.annualReport.escalations;
+const LAST_ESCALATION = ANNUAL_ESCALATIONS[ANNUAL_ESCALATIONS.length - 1]!.name;
+
+/** The R14.2 deadline requests for the report on `year` (reminders on or after the listing's first day). */
+export function annualReportRequests(ctx: Pick<ListingContext, 'validFrom'>, year: number): DeadlineRequest[] {
+  const specs = annualReportSpecs(year, ctx.validFrom);
+  return [specs.due, ...specs.reminders, ...specs.escalations.map((e) => e.spec)].map((due) => ({ due, reminders: [] }));
+}
 
 /** The R9 deadline specs of the current period: expiry, renewal deadline, and the four reminders. */
 export function renewalSchedule(ctx: Pick<ListingContext, 'validUntil'>): DeadlineSpec[] {
@@ -199,7 +262,7 @@ const judgedAtDeadline = [
   { guard: 'renewalDeadline', actions: 'judge' },
 ] as const;
 
-export const listingMachine = setup({
+const listingSetup = setup({
   types: {
     context: {} as ListingContext,
     events: {} as ListingEvent,
@@ -213,6 +276,14 @@ export const listingMachine = setup({
     /** Host: record the R9.3 re-application bar (placeholder for the directory's bar register). */
     recordBar: (_, _params: RecordBarRequest) => {},
     storeDeadlines: assign({ deadlines: ({ context, event }) => withDeadlines(context.deadlines, event as DeadlinesSetEvent) }),
+    recordFollowUp: assign({
+      overdueReports: ({ context, event }) =>
+        event.type === 'RECORD_FOLLOW_UP'
+          ? context.overdueReports.map((o) =>
+              o.year === event.year && o.level === event.level && !o.followUp ? { ...o, followUp: { note: event.note, by: event.actor, at: event.at } } : o,
+            )
+          : context.overdueReports,
+    }),
     clearDeadlines: assign({ deadlines: () => ({}) }),
     recordReminder: assign({ reminders: ({ context, event }) => withReminder(context.reminders, event as DeadlineReachedEvent) }),
     appendReport: assign({
@@ -258,7 +329,9 @@ export const listingMachine = setup({
     /** R9.1: the renewed period starts the day after the current one's last day. */
     startRenewedPeriod: assign(({ context }) => {
       const next = renewedPeriod(context.validUntil, context.period + 1);
-      return { ...next, deadlines: {}, forfeiture: undefined };
+      // The annual report's deadlines carry over; the new period asks for its own R9 schedule.
+      const deadlines = Object.fromEntries(Object.entries(context.deadlines).filter(([name]) => !PERIOD_DEADLINES.has(name)));
+      return { ...next, deadlines, forfeiture: undefined };
     }),
     endWith: assign({
       outcome: ({ context, event }, params: { code: ListingEndReason }) => ({
@@ -266,9 +339,11 @@ export const listingMachine = setup({
         reason:
           params.code === 'forfeited'
             ? (context.forfeiture?.grounds.map((g) => g.reason).join('; ') ?? '')
-            : event.type === 'WITHDRAW' || event.type === 'rectification.removed'
+            : event.type === 'rectification.removed'
               ? event.reason
-              : 'the validity period ended without renewal',
+              : params.code === 'withdrawn'
+                ? (context.withdrawal?.reason ?? '')
+                : 'the validity period ended without renewal',
         at: event.at,
       }),
     }),
@@ -283,35 +358,148 @@ export const listingMachine = setup({
     beforeDeadline: ({ context, event }) => 'at' in event && beforeRenewalDeadline(context, event.at),
     forfeits: ({ context, event }) => event.type === 'deadline.reached' && judgeForfeiture(context, event.at).forfeited,
     forfeited: ({ context }) => context.forfeiture?.forfeited === true,
+    annualReminder: ({ context, event }) => event.type === 'deadline.reached' && ANNUAL_REMINDERS.has(event.name) && !reportFiled(context, context.reportingYear),
+    annualEscalation: ({ event }) => event.type === 'deadline.reached' && ANNUAL_ESCALATIONS.some((e) => e.name === event.name),
+    openOverdue: ({ context, event }) =>
+      event.type === 'RECORD_FOLLOW_UP' && openOverdueReports(context).some((o) => o.year === event.year && o.level === event.level),
+    /** A withdrawal effective today (or, late, on a past day) takes effect at once. */
+    withdrawsToday: ({ event }) => event.type === 'WITHDRAW' && event.effectiveOn <= shanghaiDate(event.at),
+    withdrawalScheduled: ({ context }) => context.withdrawal !== undefined,
+    withdrawalEffective: deadlineIs('withdrawalEffective'),
     awaitsReview: ({ context, event }) => {
       if (event.type !== 'REVIEW_ANNUAL_REPORT') return false;
       const latest = context.annualReports[String(event.year)]?.at(-1);
       return latest !== undefined && latest.review === undefined;
     },
   },
-}).createMachine({
+});
+
+  /** R14.2: ask for the schedule of the report the case chases now. */
+const requestAnnualSchedule = listingSetup.enqueueActions(({ context, enqueue }) => {
+    for (const params of annualReportRequests(context, context.reportingYear)) enqueue({ type: 'requestDeadlines', params });
+});
+  /** R14.2: a reminder while the report is missing, to the institution, saying what is due, by when, and why. */
+const remindAnnualReport = listingSetup.enqueueActions(({ context, event, enqueue }) => {
+    enqueue('recordReminder');
+    enqueue({
+      type: 'notify',
+      params: notifyParams([holder(context)], 'listing.annualReportReminder', `Annual report on ${context.reportingYear} due: ${listingName(context)}`, annualReportReminderText(context.reportingYear), 'R14.2'),
+    });
+    void event;
+});
+  /**
+   * R14.2 Decision: an escalation deadline passed. A missing report becomes an overdue task for the
+   * level's department; after the last level the schedule moves on to the next year.
+   */
+const escalateAnnualReport = listingSetup.enqueueActions(({ context, event, enqueue }) => {
+    const name = (event as DeadlineReachedEvent).name;
+    const i = ANNUAL_ESCALATIONS.findIndex((e) => e.name === name);
+    const level = ANNUAL_ESCALATIONS[i];
+    if (!level) return;
+    const year = context.reportingYear;
+    // Each level once a year, however often the deadline is delivered.
+    if (!reportFiled(context, year) && !context.overdueReports.some((o) => o.year === year && o.level === level.level)) {
+      const next = ANNUAL_ESCALATIONS[i + 1];
+      const nextDate = next ? context.deadlines[next.name]?.date : undefined;
+      enqueue.assign({ overdueReports: [...context.overdueReports, { year, level: level.level, to: level.to, since: event.at }] });
+      enqueue({
+        type: 'notify',
+        params: notifyParams(
+          [escalationAssignee(context, level.to), ...(level.level === 1 ? [holder(context)] : [])],
+          'listing.annualReportOverdue',
+          `Overdue annual report on ${year} (level ${level.level}): ${listingName(context)}`,
+          annualReportEscalationText(year, level.level, nextDate),
+          'R14.2',
+        ),
+      });
+    }
+    if (name === LAST_ESCALATION) {
+      enqueue.assign({ reportingYear: year + 1 });
+      for (const params of annualReportRequests(context, year + 1)) enqueue({ type: 'requestDeadlines', params });
+    }
+});
+  /** R20.3: a new dated version of the institution's name and contact details, published at once. */
+const reportChange = listingSetup.enqueueActions(({ context, event, enqueue }) => {
+    if (event.type !== 'REPORT_CHANGE') return;
+    const name = event.name ?? context.institution.name;
+    const contact = event.contact ?? context.contact;
+    const version: DetailsVersion = {
+      version: context.details.length + 1,
+      name,
+      contact,
+      effectiveOn: event.effectiveOn,
+      note: event.note ?? '',
+      reportedAt: event.at,
+      by: event.actor,
+    };
+    enqueue.assign({ institution: { ...context.institution, name }, contact, details: [...context.details, version] });
+    const what = [event.name ? `name "${context.institution.name}" → "${name}"` : '', event.contact ? 'contact details' : ''].filter(Boolean).join(' and ');
+    enqueue({
+      type: 'notify',
+      params: notifyParams(
+        [nationalOfficer, reportReviewer(context)],
+        'listing.changed',
+        `Change reported: ${listingName(context)}`,
+        `The institution reported a change of ${what}, effective ${event.effectiveOn}; the directory shows it from now on (R20.3).`,
+        'R20.3',
+      ),
+    });
+});
+  /** R20.3: the withdrawal is reported at once to the national group and the organiser/local HR. */
+const recordWithdrawal = listingSetup.enqueueActions(({ context, event, enqueue }) => {
+    if (event.type !== 'WITHDRAW') return;
+    enqueue.assign({ withdrawal: { effectiveOn: event.effectiveOn, reason: event.reason, by: event.actor, at: event.at } });
+    enqueue({
+      type: 'notify',
+      params: notifyParams(
+        [nationalOfficer, organiserOfficer(context), reportReviewer(context)],
+        'listing.withdrawal',
+        `Withdrawal: ${listingName(context)}`,
+        `The institution withdraws the listing effective ${event.effectiveOn}: ${event.reason} (R20.3).`,
+        'R20.3',
+      ),
+    });
+});
+
+export const listingMachine = listingSetup.createMachine({
   id: 'listing',
   context: ({ input }) => {
     const { expiresAt, ...v } = validityPeriod(input.publishedOn);
-    return { ...input, ...v, expiresAt, annualReports: {}, decisions: [], deadlines: {}, reminders: [] };
+    return {
+      ...input,
+      ...v,
+      expiresAt,
+      annualReports: {},
+      decisions: [],
+      deadlines: {},
+      reminders: [],
+      reportingYear: yearOf(v.validFrom),
+      overdueReports: [],
+      contact: null,
+      details: [],
+    };
   },
   initial: 'valid',
+  entry: requestAnnualSchedule,
   on: {
     'deadlines.set': { actions: 'storeDeadlines' },
+    /** R14.2: the annual report's reminders and escalations run through every state until the case ends. */
+    'deadline.reached': [
+      { guard: and(['isOpen', 'annualReminder']), actions: remindAnnualReport },
+      { guard: and(['isOpen', 'annualEscalation']), actions: escalateAnnualReport },
+    ],
+    /** R14.2 Decision: the department records how it took up the missing report; the overdue task closes. */
+    RECORD_FOLLOW_UP: { guard: and(['isOpen', 'openOverdue']), actions: 'recordFollowUp' },
+    /** R20.3: a change of name or contact details, in any non-final state. */
+    REPORT_CHANGE: { guard: 'isOpen', actions: reportChange },
     /** R14.2: an annual report, or a correction of one (a new version), in any non-final state. */
     SUBMIT_ANNUAL_REPORT: { guard: 'isOpen', actions: 'appendReport' },
     REVIEW_ANNUAL_REPORT: { guard: and(['isOpen', 'awaitsReview']), actions: 'reviewReport' },
-    /** R20.3: the institution withdraws; reported to the national group and the organiser. No bar. */
-    WITHDRAW: {
-      guard: 'isOpen',
-      target: '.withdrawn',
-      actions: [
-        assign({
-          withdrawal: ({ event }) => (event.type === 'WITHDRAW' ? { effectiveOn: event.effectiveOn, reason: event.reason, by: event.actor, at: event.at } : undefined),
-        }),
-        { type: 'endWith', params: { code: 'withdrawn' } },
-      ],
-    },
+    /** R20.3: the institution withdraws, today or from a later day; reported at once. No bar of its own. */
+    WITHDRAW: [
+      { guard: and(['isOpen', not('withdrawalScheduled'), 'withdrawsToday']), target: '.withdrawn', actions: [recordWithdrawal, { type: 'endWith', params: { code: 'withdrawn' } }] },
+      { guard: and(['isOpen', not('withdrawalScheduled')]), target: '.withdrawing', actions: recordWithdrawal },
+    ],
     /** R20.2: a rectification case removed the listing; the removal starts the R9.3 bar. */
     'rectification.removed': { guard: 'isOpen', target: '.removed', actions: { type: 'endWith', params: { code: 'removed' } } },
   },
@@ -385,6 +573,19 @@ export const listingMachine = setup({
         'deadline.reached': [...judgedAtDeadline, { guard: 'expires', target: 'valid', actions: 'startRenewedPeriod' }],
       },
     },
+    withdrawing: {
+      description: 'R20.3: a withdrawal from a later day: the listing stays valid until then, and leaves the directory that day.',
+      entry: {
+        type: 'requestDeadlines',
+        params: ({ context }) => ({
+          due: { name: 'withdrawalEffective', rule: 'R20.3', from: context.withdrawal?.effectiveOn ?? context.validUntil, offset: { calendarDays: -1 }, time: 'endOfDay' },
+          reminders: [],
+        }),
+      },
+      on: {
+        'deadline.reached': { guard: 'withdrawalEffective', target: 'withdrawn', actions: { type: 'endWith', params: { code: 'withdrawn' } } },
+      },
+    },
     lapsing: {
       description: 'R9.2 / R9 Decision: deemed abandoned; the listing expires on its date, and the R9.3 bar follows.',
       entry: {
@@ -428,20 +629,16 @@ export const listingMachine = setup({
     },
     withdrawn: {
       type: 'final',
-      description: 'R20.3: the institution withdrew; reported to the national group and the organiser, and published. No bar.',
+      description: 'R20.3: the listing left the directory on the withdrawal day, published. No bar, unless it was already lapsing with R9.2 grounds.',
       entry: [
         'clearDeadlines',
-        {
-          type: 'notify',
-          params: ({ context }) =>
-            notifyParams(
-              [nationalOfficer, organiserOfficer(context)],
-              'listing.withdrawn',
-              `Withdrawn: ${listingName(context)}`,
-              `The institution withdrew the listing effective ${context.withdrawal?.effectiveOn ?? ''}: ${context.withdrawal?.reason ?? ''} (R20.3).`,
-              'R20.3',
-            ),
-        },
+        enqueueActions(({ context, enqueue }) => {
+          if (context.forfeiture?.forfeited !== true || !context.withdrawal) return;
+          // R9.2 grounds already held: the withdrawal ends the listing early, the R9.3 bar stands.
+          const bar = reapplicationBar(plusDays(context.withdrawal.effectiveOn, -1));
+          enqueue.assign({ bar });
+          enqueue({ type: 'recordBar', params: { institutionId: context.institution.id, kind: context.kind, occupationCode: context.occupation.code, until: bar.until } });
+        }),
       ],
     },
     removed: {

@@ -85,57 +85,108 @@ export function annualReportDueDate(year: number): IsoDate {
  * when it relies on a year without a published arrangement the escalation is `provisional`.
  */
 export function annualReportSchedule(year: number, cal: Calendar): AnnualReportSchedule {
-  const y = requireYear(year, 'year');
-  const { rule } = reportPolicy;
-  const dueDate = dayFor(y, reportPolicy.due);
-  const acceptedFrom = dayFor(y, reportPolicy.acceptedFrom);
+  const specs = annualReportSpecs(year);
+  const y = specs.year;
   const compute = (spec: DeadlineSpec) => computeDeadline(cal, spec);
-
-  const dueDeadline = compute({ name: reportPolicy.due.name, rule, from: dueDate, offset: { calendarDays: 0 }, time: reportPolicy.dueTime });
-  const escalationDeadlines = reportPolicy.escalations.map((e) => ({
-    ...compute({ name: e.name, rule, from: dueDate, offset: e.after, time: reportPolicy.dueTime }),
-    relativeTo: dueDeadline.name,
-  }));
-
-  const filing =
-    `the annual report on ${y}: the person-times trained or assessed in the occupation in ${y} and the plan for ` +
-    `${y + 1} (R14.2). It is accepted from ${acceptedFrom} and due by 24:00 on ${dueDate} (Asia/Shanghai, R14.2 ` +
-    `Decision).`;
-  const why =
-    `The reported person-times are what the renewal audit counts (R9.2): no activity in the first validity period, ` +
-    `or an annual average below ${listingPolicy.forfeiture.minimumAnnualAveragePersonTimes} person-times in a later ` +
-    `one, is deemed abandonment, and a missing report counts as ${listingPolicy.forfeiture.missingReportPersonTimes}.`;
-
+  const dueDeadline = compute(specs.due);
+  const escalationDeadlines = specs.escalations.map((e) => ({ ...compute(e.spec), relativeTo: dueDeadline.name }));
   const due: AnnualReportNotice = {
     ...dueDeadline,
     recipients: reportPolicy.reminderRecipients,
-    purpose: `Due: ${filing} A late report is overdue and escalates to the recommending department, then to the organiser. ${why}`,
+    purpose: annualReportDueText(y),
   };
-  const reminders = reportPolicy.reminders.map((r): AnnualReportNotice => ({
-    ...compute({ name: r.name, rule, from: dayFor(y, r), offset: { calendarDays: 0 }, time: reportPolicy.reminderTime }),
+  const reminders = specs.reminders.map((spec): AnnualReportNotice => ({
+    ...compute(spec),
     recipients: reportPolicy.reminderRecipients,
-    purpose: `Annual report reminder: ${filing} ${why}`,
+    purpose: annualReportReminderText(y),
   }));
-  const escalations = reportPolicy.escalations.map((e, i) => {
-    const deadline = escalationDeadlines[i] ?? dueDeadline;
-    const next = reportPolicy.escalations[i + 1];
-    const nextDeadline = escalationDeadlines[i + 1];
-    return {
-      ...deadline,
+  const escalations = specs.escalations.map((e, i) => ({
+    ...(escalationDeadlines[i] ?? dueDeadline),
+    level: e.level,
+    recipients: [e.to] as const,
+    purpose: annualReportEscalationText(y, e.level, escalationDeadlines[i + 1]?.date),
+  }));
+  return { year: y, acceptedFrom: specs.acceptedFrom, due, reminders, escalations };
+}
+
+/**
+ * The deadline specs of the annual report on `year` (R14.2 Decision), for the calendar activity to
+ * compute: the due date, the reminders (those on or after `from`, when given: a listing published on
+ * 20 December gets no 1 December reminder), and the escalations with their level and recipient.
+ */
+export function annualReportSpecs(year: number, from?: IsoDate): {
+  year: number;
+  acceptedFrom: IsoDate;
+  dueDate: IsoDate;
+  due: DeadlineSpec;
+  reminders: DeadlineSpec[];
+  escalations: { level: number; to: ListingRecipient; spec: DeadlineSpec }[];
+} {
+  const y = requireYear(year, 'year');
+  const { rule } = reportPolicy;
+  const dueDate = dayFor(y, reportPolicy.due);
+  return {
+    year: y,
+    acceptedFrom: dayFor(y, reportPolicy.acceptedFrom),
+    dueDate,
+    due: { name: reportPolicy.due.name, rule, from: dueDate, offset: { calendarDays: 0 }, time: reportPolicy.dueTime },
+    reminders: reportPolicy.reminders
+      .filter((r) => from === undefined || dayFor(y, r) >= from)
+      .map((r) => ({ name: r.name, rule, from: dayFor(y, r), offset: { calendarDays: 0 }, time: reportPolicy.reminderTime })),
+    escalations: reportPolicy.escalations.map((e) => ({
       level: e.level,
-      recipients: [e.to] as const,
-      purpose:
-        `Overdue annual report (R14.2 Decision, escalated as a rectification deadline is, R20 Decision): ` +
-        `${describeAfter(e.after, dueDate)} and the annual report on ${y} has not been filed, so the ` +
-        `${recipientName(e.to)} takes it up with the institution` +
-        (next && nextDeadline
-          ? `; if it is still missing at 24:00 on ${nextDeadline.date} (${describeOffset(next.after)} after the due date), ` +
-            `it escalates to the ${recipientName(next.to)}.`
-          : `; it was due by 24:00 on ${dueDate}.`) +
-        ` ${why}`,
-    };
-  });
-  return { year: y, acceptedFrom, due, reminders, escalations };
+      to: e.to,
+      spec: { name: e.name, rule, from: dueDate, offset: e.after, time: reportPolicy.dueTime },
+    })),
+  };
+}
+
+function filingText(y: number): string {
+  return (
+    `the annual report on ${y}: the person-times trained or assessed in the occupation in ${y} and the plan for ` +
+    `${y + 1} (R14.2). It is accepted from ${dayFor(y, reportPolicy.acceptedFrom)} and due by 24:00 on ` +
+    `${dayFor(y, reportPolicy.due)} (Asia/Shanghai, R14.2 Decision).`
+  );
+}
+
+function whyText(): string {
+  return (
+    `The reported person-times are what the renewal audit counts (R9.2): no activity in the first validity period, ` +
+    `or an annual average below ${listingPolicy.forfeiture.minimumAnnualAveragePersonTimes} person-times in a later ` +
+    `one, is deemed abandonment, and a missing report counts as ${listingPolicy.forfeiture.missingReportPersonTimes}.`
+  );
+}
+
+/** What the due notice says: what is due, by when, and why. */
+export function annualReportDueText(year: number): string {
+  return `Due: ${filingText(year)} A late report is overdue and escalates to the recommending department, then to the organiser. ${whyText()}`;
+}
+
+/** What an annual report reminder says: what is due, by when, and why. */
+export function annualReportReminderText(year: number): string {
+  return `Annual report reminder: ${filingText(year)} ${whyText()}`;
+}
+
+/**
+ * What an escalation of a missing report says (R14.2 Decision, escalated as a rectification deadline
+ * is, R20 Decision); `nextDate` is the day the next level is raised, when there is one.
+ */
+export function annualReportEscalationText(year: number, level: number, nextDate?: IsoDate): string {
+  const i = reportPolicy.escalations.findIndex((e) => e.level === level);
+  const e = reportPolicy.escalations[i];
+  if (!e) throw new ListingInputError('level', `no escalation level ${level}`);
+  const next = reportPolicy.escalations[i + 1];
+  const dueDate = dayFor(year, reportPolicy.due);
+  return (
+    `Overdue annual report (R14.2 Decision, escalated as a rectification deadline is, R20 Decision): ` +
+    `${describeAfter(e.after, dueDate)} and the annual report on ${year} has not been filed, so the ` +
+    `${recipientName(e.to)} takes it up with the institution` +
+    (next && nextDate
+      ? `; if it is still missing at 24:00 on ${nextDate} (${describeOffset(next.after)} after the due date), ` +
+        `it escalates to the ${recipientName(next.to)}.`
+      : `; it was due by 24:00 on ${dueDate}.`) +
+    ` ${whyText()}`
+  );
 }
 
 function describeOffset(offset: Offset): string {

@@ -30,5 +30,9 @@ export {
   type AnnualReportError,
   annualReportDueDate,
   annualReportSchedule,
+  annualReportSpecs,
+  annualReportDueText,
+  annualReportReminderText,
+  annualReportEscalationText,
   checkAnnualReport,
 } from './annualReport.js';

@@ -2,7 +2,9 @@
  * The listing machine (R5.2, R9, R14.2, R20.3) without Temporal: every transition reached from the
  * states the model explores, and the lifecycle — the R9 reminders and deadlines asked for, a renewal
  * approved into period 2, a renewal refused, a missed deadline (lapsing, expiry and the R9.3 bar), a
- * first period without activity (R9.2(a)), annual report versions, and a withdrawal.
+ * first period without activity (R9.2(a)), annual report versions, the annual report schedule with
+ * its reminders and escalations (R14.2 Decision), changes of name and contact details and
+ * withdrawals today or from a later day (R20.3).
  */
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
@@ -63,7 +65,11 @@ const report = (year: number, personTimes: number, at = `${year + 1}-01-20T02:00
   ...inst(at),
 });
 const review = (year: number, accepted = true): ListingEvent => ({ type: 'REVIEW_ANNUAL_REPORT', year, accepted, comments: '', at: '2028-02-10T02:00:00.000Z', actor: gdOfficer });
-const withdraw: ListingEvent = { type: 'WITHDRAW', effectiveOn: '2028-03-31', reason: '机构业务调整', ...inst('2028-03-01T02:00:00.000Z') };
+const withdraw: ListingEvent = { type: 'WITHDRAW', effectiveOn: '2028-03-01', reason: '机构业务调整', ...inst('2028-03-01T02:00:00.000Z') };
+const withdrawLater: ListingEvent = { type: 'WITHDRAW', effectiveOn: '2028-03-31', reason: '机构业务调整', ...inst('2028-03-01T02:00:00.000Z') };
+const withdrawalEffective = reached('withdrawalEffective', '2028-03-30T15:59:59.999Z');
+const change: ListingEvent = { type: 'REPORT_CHANGE', name: '示例数字技术学院', contact: { phone: '+86 20 1234 5678', email: 'office@example.edu.cn' }, effectiveOn: '2027-05-01', ...inst('2027-05-08T02:00:00.000Z') };
+const followUp = (year: number, level: number, actor: Principal = miitOfficer): ListingEvent => ({ type: 'RECORD_FOLLOW_UP', year, level, note: '已电话督促', at: `${year + 1}-02-03T02:00:00.000Z`, actor });
 const removed: ListingEvent = { type: 'rectification.removed', reason: '整改逾期未完成', at: '2028-05-01T02:00:00.000Z', actor: SYSTEM_PRINCIPAL };
 const active: ListingEvent[] = [report(2027, 900), report(2028, 1100)];
 
@@ -72,8 +78,9 @@ describe('listing: validity and renewal reminders (R5.2, R9 Decisions)', () => {
     const [s, actions] = initialTransition(listingMachine, input());
     expect(s.value).toEqual({ valid: 'awaitingRenewal' });
     expect(s.context).toMatchObject({ period: 1, validFrom: '2026-10-12', validUntil: '2029-10-11', expiresAt: EXPIRY_AT });
-    const requests = actions.filter((a) => a.type === 'requestDeadlines').map((a) => a.params as DeadlineRequest);
-    expect(requests.every((r) => r.reminders.length === 0)).toBe(true);
+    const all = actions.filter((a) => a.type === 'requestDeadlines').map((a) => a.params as DeadlineRequest);
+    expect(all.every((r) => r.reminders.length === 0)).toBe(true);
+    const requests = all.filter((r) => !r.due.name.startsWith('annualReport'));
     const computed = requests.map((r) => computeDeadline(createCalendar(), r.due));
     expect(computed.map((d) => [d.name, d.at])).toEqual([
       ['expires', EXPIRY_AT],
@@ -181,6 +188,7 @@ describe('listing: annual reports (R14.2) and withdrawal (R20.3)', () => {
 
   it('R20.3 a withdrawal mid-period ends the listing, notifies the national group and the organiser, no bar', () => {
     const { s, all } = run([report(2027, 900), withdraw]);
+    expect(s.context.withdrawal).toMatchObject({ effectiveOn: '2028-03-01' });
     expect(s.value).toBe('withdrawn');
     expect(s.context.outcome).toMatchObject({ code: 'withdrawn', reason: '机构业务调整' });
     expect(s.context.bar).toBeUndefined();
@@ -192,10 +200,164 @@ describe('listing: annual reports (R14.2) and withdrawal (R20.3)', () => {
     expect(listingCase.tasks(s)).toEqual([]);
   });
 
+  it('R20.3 a withdrawal from a later day: valid until then, reported at once, withdrawn when the day starts', () => {
+    const { s, actions } = run([withdrawLater]);
+    expect(s.value).toBe('withdrawing');
+    expect(listingCase.status(s)).toMatchObject({ code: 'valid', final: false });
+    expect(notices(actions)).toEqual([expect.objectContaining({ template: 'listing.withdrawal', rule: 'R20.3' })]);
+    const request = actions.find((a) => a.type === 'requestDeadlines')?.params as DeadlineRequest;
+    expect(computeDeadline(createCalendar(), request.due).at).toBe('2028-03-30T15:59:59.999Z');
+    expect(s.can(withdraw)).toBe(false);
+    expect(listingCase.commands.WITHDRAW!.allowed!(s)).toEqual([]);
+    const end = run([report(2027, 5), withdrawalEffective], s).s;
+    expect(end.value).toBe('withdrawn');
+    expect(end.context.outcome).toMatchObject({ code: 'withdrawn', reason: '机构业务调整' });
+    expect(end.context.bar).toBeUndefined();
+  });
+
+  it('R20.3 checks: a withdrawal not before today nor after the last valid day; a change that has happened and names something', () => {
+    const w = listingCase.commands.WITHDRAW!.check!;
+    expect(w({ effectiveOn: '2028-02-29', reason: 'x' } as never, start(), '2028-03-01T02:00:00.000Z')).toEqual([expect.objectContaining({ field: '/effectiveOn', rule: 'R20.3' })]);
+    expect(w({ effectiveOn: '2029-10-12', reason: 'x' } as never, start(), '2028-03-01T02:00:00.000Z')).toEqual([expect.objectContaining({ field: '/effectiveOn' })]);
+    expect(w({ effectiveOn: '2028-02-30', reason: 'x' } as never, start(), '2028-02-01T02:00:00.000Z')).toEqual([expect.objectContaining({ field: '/effectiveOn' })]);
+    expect(w({ effectiveOn: '2029-10-11', reason: 'x' } as never, start(), '2028-03-01T02:00:00.000Z')).toEqual([]);
+    const c = listingCase.commands.REPORT_CHANGE!.check!;
+    expect(c({ effectiveOn: '2027-05-01' } as never, start(), '2027-05-08T02:00:00.000Z')).toEqual([expect.objectContaining({ field: '/' })]);
+    expect(c({ name: '示例培训学院', effectiveOn: '2027-05-01' } as never, start(), '2027-05-08T02:00:00.000Z')).toEqual([expect.objectContaining({ field: '/name' })]);
+    expect(c({ name: '新名称学院', effectiveOn: '2027-06-01' } as never, start(), '2027-05-08T02:00:00.000Z')).toEqual([expect.objectContaining({ field: '/effectiveOn' })]);
+    expect(c({ name: '新名称学院', effectiveOn: '2026-01-01' } as never, start(), '2027-05-08T02:00:00.000Z')).toEqual([expect.objectContaining({ field: '/effectiveOn' })]);
+    expect(c({ name: '新名称学院', effectiveOn: '2027-05-01' } as never, start(), '2027-05-08T02:00:00.000Z')).toEqual([]);
+  });
+
+  it('R20.3 a change of name and contact details: a dated version, the directory entry changes, the national group and local HR are told', () => {
+    const { s, actions } = run([change]);
+    expect(s.context.details).toEqual([
+      expect.objectContaining({ version: 1, name: '示例数字技术学院', effectiveOn: '2027-05-01', contact: { phone: '+86 20 1234 5678', email: 'office@example.edu.cn' } }),
+    ]);
+    expect(listingCase.directoryEntry!(s)).toMatchObject({ institution: { name: '示例数字技术学院' }, contact: { email: 'office@example.edu.cn' } });
+    expect(notices(actions)).toEqual([
+      expect.objectContaining({ to: [{ role: 'officer', unit: 'national' }, { role: 'officer', unit: 'province:44' }], template: 'listing.changed', rule: 'R20.3' }),
+    ]);
+    const second = run([{ ...change, name: undefined, contact: { address: '广州市天河区' }, effectiveOn: '2027-09-01', at: '2027-09-02T02:00:00.000Z' } as ListingEvent], s).s;
+    expect(second.context.details.map((d) => [d.version, d.name, d.contact])).toEqual([
+      [1, '示例数字技术学院', { phone: '+86 20 1234 5678', email: 'office@example.edu.cn' }],
+      [2, '示例数字技术学院', { address: '广州市天河区' }],
+    ]);
+  });
+
+  it('R9.3 a lapsing listing that withdraws keeps its bar; a late renewal there is refused by the check naming R9.1', () => {
+    const lapsing = run([...active, renewalDue]).s;
+    expect(listingCase.commands.FILE_RENEWAL!.allowed!(lapsing)).toEqual([{ role: 'institution', unit: 'institution:i001' }]);
+    expect(listingCase.commands.FILE_RENEWAL!.check!({ report: 'x' } as never, lapsing, '2029-07-20T02:00:00.000Z')).toEqual([expect.objectContaining({ rule: 'R9.1' })]);
+    expect(lapsing.can(file('2029-07-20T02:00:00.000Z'))).toBe(false);
+    const { s, actions } = run([{ ...withdraw, effectiveOn: '2029-08-01', at: '2029-08-01T02:00:00.000Z' } as ListingEvent], lapsing);
+    expect(s.value).toBe('withdrawn');
+    expect(s.context.bar).toEqual({ from: '2029-08-01', until: '2032-07-31' });
+    expect(bars(actions)).toEqual([expect.objectContaining({ until: '2032-07-31' })]);
+  });
+
   it('a province-recommended listing: the organiser\'s officer records the consent', () => {
     const s = run([file()], start('province:44')).s;
     expect(listingCase.tasks(s)[0]).toMatchObject({ step: 'listing.consentRenewal', assignee: { role: 'officer', unit: 'province:44' } });
     expect(listingCase.parties!(s)).toEqual(['institution:i001', 'province:44']);
+  });
+});
+
+describe('listing: the annual report schedule (R14.2 Decision)', () => {
+  const specsOf = (actions: Action[]) => actions.filter((a) => a.type === 'requestDeadlines').map((a) => (a.params as DeadlineRequest).due).filter((d) => d.name.startsWith('annualReport'));
+  const at = (name: string, s: Snap) => s.context.deadlines[name]!.at;
+  /** The listing with its deadlines computed, as the host would. */
+  function scheduled(events: ListingEvent[] = [], from: Snap = start()) {
+    let s = from;
+    const all: Action[] = [];
+    const pending = [...events];
+    const setAll = (actions: Action[]) => {
+      const dues = actions.filter((a) => a.type === 'requestDeadlines').map((a) => computeDeadline(createCalendar(), (a.params as DeadlineRequest).due));
+      if (dues.length > 0) [s] = transition(listingMachine, s, { type: 'deadlines.set', deadlines: dues, at: '2026-10-12T02:00:00.000Z', actor: SYSTEM_PRINCIPAL }) as [Snap, Action[]];
+    };
+    setAll(initialTransition(listingMachine, input())[1] as Action[]);
+    for (const e of pending) {
+      const [next, actions] = transition(listingMachine, s, e) as [Snap, Action[]];
+      s = next;
+      all.push(...actions);
+      setAll(actions as Action[]);
+    }
+    return { s, all };
+  }
+
+  it('R14.2 published 2026-10-12: the report on 2026 is due 2027-01-31 with reminders on 1 Dec, 15 and 29 Jan, and escalations at the due date and 10 working days later', () => {
+    const [, actions] = initialTransition(listingMachine, input());
+    expect(specsOf(actions as Action[]).map((d) => d.name)).toEqual([
+      'annualReportDue',
+      'annualReportReminderDec1',
+      'annualReportReminderJan15',
+      'annualReportReminderJan29',
+      'annualReportEscalationRecommender',
+      'annualReportEscalationOrganiser',
+    ]);
+    const { s } = scheduled();
+    expect(s.context.reportingYear).toBe(2026);
+    expect(at('annualReportReminderDec1', s)).toBe('2026-12-01T01:00:00.000Z');
+    expect(at('annualReportDue', s)).toBe('2027-01-31T15:59:59.999Z');
+    expect(at('annualReportEscalationRecommender', s)).toBe('2027-01-31T15:59:59.999Z');
+    // 10 working days after Sunday 31 January 2027, across the Spring Festival (provisional: 2027 is not published yet).
+    expect(s.context.deadlines.annualReportEscalationOrganiser!.date > '2027-02-12').toBe(true);
+    // Published on 20 December: no 1 December reminder that year.
+    const late = initialTransition(listingMachine, { ...input(), publishedOn: '2026-12-20' })[1] as Action[];
+    expect(specsOf(late).map((d) => d.name)).not.toContain('annualReportReminderDec1');
+  });
+
+  it('R14.2 reminders go to the institution while the report is missing, saying what is due, by when and why; none once it is filed', () => {
+    const { s, all } = scheduled([reached('annualReportReminderDec1', '2026-12-01T01:00:00.000Z')]);
+    expect(notices(all)).toEqual([
+      expect.objectContaining({ to: [{ role: 'institution', unit: 'institution:i001' }], template: 'listing.annualReportReminder', rule: 'R14.2', body: expect.stringContaining('due by 24:00 on 2027-01-31') }),
+    ]);
+    expect(s.context.reminders).toEqual([{ deadline: 'annualReportReminderDec1', at: '2026-12-01T01:00:00.000Z' }]);
+    const filed = scheduled([report(2026, 120, '2027-01-10T02:00:00.000Z'), reached('annualReportReminderJan15', '2027-01-15T01:00:00.000Z')]);
+    expect(notices(filed.all)).toEqual([]);
+  });
+
+  it('R14.2 Decision overdue: level 1 to the recommending department, level 2 to the organiser, each closed by its follow-up; then the next year is scheduled', () => {
+    const l1 = scheduled([reached('annualReportEscalationRecommender', '2027-01-31T15:59:59.999Z')]);
+    expect(l1.s.context.overdueReports).toEqual([expect.objectContaining({ year: 2026, level: 1, to: 'recommender' })]);
+    expect(notices(l1.all)).toEqual([
+      expect.objectContaining({ to: [{ role: 'officer', unit: 'industry:miit' }, { role: 'institution', unit: 'institution:i001' }], template: 'listing.annualReportOverdue', rule: 'R14.2' }),
+    ]);
+    expect(listingCase.tasks(l1.s)).toEqual([expect.objectContaining({ key: 'annualReportOverdue-2026-L1', assignee: { role: 'officer', unit: 'industry:miit' }, actions: ['RECORD_FOLLOW_UP'] })]);
+    expect(l1.s.can(followUp(2026, 2))).toBe(false);
+    const followed = scheduled([followUp(2026, 1)], l1.s);
+    expect(listingCase.tasks(followed.s)).toEqual([]);
+    expect(followed.s.context.overdueReports[0]?.followUp).toMatchObject({ note: '已电话督促' });
+    const escalationAt = at('annualReportEscalationOrganiser', l1.s);
+    const l2 = scheduled([reached('annualReportEscalationOrganiser', escalationAt)], followed.s);
+    expect(listingCase.tasks(l2.s)).toEqual([expect.objectContaining({ key: 'annualReportOverdue-2026-L2', assignee: { role: 'officer', unit: 'province:44' } })]);
+    expect(notices(l2.all)[0]).toMatchObject({ to: [{ role: 'officer', unit: 'province:44' }] });
+    // The schedule moves on to the report on 2027.
+    expect(l2.s.context.reportingYear).toBe(2027);
+    expect(at('annualReportDue', l2.s)).toBe('2028-01-31T15:59:59.999Z');
+    expect(specsOf(l2.all).map((d) => d.from)).toContain('2027-12-01');
+    // The late report closes the open escalation.
+    const filed = scheduled([report(2026, 10, '2027-02-20T02:00:00.000Z')], l2.s);
+    expect(listingCase.tasks(filed.s).map((t) => t.step)).toEqual(['listing.reviewAnnualReport']);
+    expect(listingCase.summary(filed.s)).toMatchObject({ reportingYear: 2027, overdueReports: [{ year: 2026, level: 1, followedUp: true }, { year: 2026, level: 2, followedUp: false }] });
+  });
+
+  it('R14.2 a report filed on time: the escalations pass without a task and the next year is scheduled', () => {
+    const { s, all } = scheduled([
+      report(2026, 120, '2027-01-10T02:00:00.000Z'),
+      reached('annualReportEscalationRecommender', '2027-01-31T15:59:59.999Z'),
+      reached('annualReportEscalationOrganiser', '2027-02-25T15:59:59.999Z'),
+    ]);
+    expect(s.context.overdueReports).toEqual([]);
+    expect(notices(all)).toEqual([]);
+    expect(s.context.reportingYear).toBe(2027);
+  });
+
+  it('R9.1 a renewed period keeps the annual report deadlines and asks for its own R9 schedule', () => {
+    const { s } = scheduled([...active, file(), consent, approve, renewalDue, expires]);
+    expect(s.context.period).toBe(2);
+    expect(s.context.deadlines.annualReportDue).toBeDefined();
+    expect(s.context.deadlines.renewalDeadline?.date).toBe('2032-07-11');
   });
 });
 
@@ -213,8 +375,14 @@ describe('listing: every transition', () => {
       renewalDue,
       expires,
       withdraw,
+      withdrawLater,
+      withdrawalEffective,
       removed,
       { ...withdraw, actor: natOfficer },
+      change,
+      reached('annualReportReminderDec1', '2026-12-01T01:00:00.000Z'),
+      reached('annualReportEscalationRecommender', '2027-01-31T15:59:59.999Z'),
+      followUp(2026, 1),
     ];
     const serialize = (s: Snap) =>
       JSON.stringify({
@@ -225,10 +393,13 @@ describe('listing: every transition', () => {
         f: s.context.forfeiture?.forfeited,
         o: s.context.outcome?.code,
         rn: s.context.renewal?.period === s.context.period,
+        od: s.context.overdueReports.map((o) => `${o.level}${o.followUp ? 'f' : ''}`),
+        d: Math.min(s.context.details.length, 1),
+        y: s.context.reportingYear,
       });
     const adjacency = getAdjacencyMap(listingMachine, { input: input(), events: samples, serializeState: serialize as never, limit: 100_000 });
     const declared = declaredTransitions(listingMachine);
-    expect(declared).toHaveLength(23); // 5 at the root, 3 awaitingRenewal, 4 consent, 4 audit, 3 renewalRefused, 3 renewedAwaitingExpiry, 1 lapsing
+    expect(declared).toHaveLength(29); // 10 at the root, 3 awaitingRenewal, 4 consent, 4 audit, 3 renewalRefused, 3 renewedAwaitingExpiry, 1 withdrawing, 1 lapsing
     expect(takenTransitions(listingMachine, Object.values(adjacency).map((a) => a.state as Snap), samples)).toEqual(declared);
     const reachedCodes = new Set(Object.values(adjacency).map(({ state }) => listingCase.status(state as Snap).code));
     expect([...reachedCodes].sort()).toEqual(['expired', 'lapsing', 'removed', 'valid', 'withdrawn']);

@@ -103,6 +103,10 @@ function directoryChange(before: DirectoryEntry | undefined, after: DirectoryEnt
   if (!before) return { entry: after, change: 'published' };
   if (after.period > before.period) return { entry: after, change: 'renewed' };
   if (after.status !== before.status && after.status !== 'valid') return { entry: after, change: after.status };
+  // R20.3: a change of name or contact details is published as its own dated entry.
+  if (after.institution.name !== before.institution.name || JSON.stringify(after.contact ?? null) !== JSON.stringify(before.contact ?? null)) {
+    return { entry: after, change: 'changed' };
+  }
   return { entry: after, change: null };
 }
 
@@ -341,6 +345,9 @@ export async function runCase<TInput>(definition: CaseDefinition, start: CaseWor
     opening = { actions: actions as never, actor: (start.input as { createdBy?: Principal }).createdBy ?? SYSTEM_PRINCIPAL };
   }
 
+  // A new run when the run key changes (e.g. a listing's next validity period): one history per period.
+  const runKey = definition.runKey?.(snapshot);
+
   // ---- messages --------------------------------------------------------------------------------
   setHandler(caseViewQuery, (viewer?: Assignee) => view(viewer));
   setHandler(caseEventSignal, (event) => {
@@ -396,7 +403,7 @@ export async function runCase<TInput>(definition: CaseDefinition, start: CaseWor
       continue;
     }
     if (snapshot.status === 'done') break;
-    if (eventsThisRun >= canLimit || workflowInfo().continueAsNewSuggested) {
+    if (eventsThisRun >= canLimit || workflowInfo().continueAsNewSuggested || definition.runKey?.(snapshot) !== runKey) {
       await condition(allHandlersFinished);
       if (queue.length === 0) {
         const restore = { snapshot: { value: snapshot.value as StateValue, context: snapshot.context }, seq, fired: [...fired], createdAt, recompute: recomputeRequested };
