@@ -10,6 +10,7 @@ import type { ApiContext } from './context.js';
 import { installErrorHandler } from './errors.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { caseRoutes } from './routes/cases.js';
+import { contactRoutes } from './routes/contacts.js';
 import { devRoutes } from './routes/dev.js';
 import { directoryRoutes } from './routes/directory.js';
 import { healthRoutes } from './routes/health.js';
@@ -55,6 +56,7 @@ export async function buildServer(ctx: ApiContext, logger?: Logger): Promise<Fas
     await authed.register(selectionPlanRoutes(ctx));
     await authed.register(selectionRoutes(ctx));
     await authed.register(inboxRoutes(ctx));
+    await authed.register(contactRoutes(ctx));
   });
   return app;
 }

@@ -1,5 +1,5 @@
 /** The documents each collection holds. One writer per kind: the case workflow's activities. */
-import type { Assignee, Principal } from '../rules/actors.js';
+import type { Assignee, Principal, Unit } from '../rules/actors.js';
 import type { Deadline, YearArrangement } from '../rules/calendar/index.js';
 import type { NotificationRequest, PublicStatus, ReminderRecord } from '../machines/kit.js';
 import type { Grant, StateValue } from '../activities/contracts.js';
@@ -75,6 +75,22 @@ export interface AuditDoc {
   hash: string;
 }
 
+/** The channels the outbox is delivered by (activities/delivery.ts). */
+export type DeliveryChannel = 'email' | 'webhook';
+
+/** One channel's delivery of one outbox document. */
+export interface ChannelDelivery {
+  /** `retrying` after a failed attempt (the delivery workflow tries again); `sent` is final. */
+  status: 'retrying' | 'sent';
+  /** Where it went: the addresses or the URL (kept for the record, never shown to other units). */
+  target: string;
+  /** Attempts on this channel, the successful one included. */
+  attempts: number;
+  sentAt?: Date;
+  lastError?: string;
+  lastAttemptAt?: Date;
+}
+
 export interface NotificationDoc extends Omit<NotificationRequest, 'to'> {
   /** `<caseId>#<seq>#<message>#<recipient>`: one message per due notice, however often activities retry. */
   _id: string;
@@ -82,8 +98,26 @@ export interface NotificationDoc extends Omit<NotificationRequest, 'to'> {
   caseType: string;
   to: Assignee;
   toKey: string;
-  status: 'pending' | 'sent' | 'failed';
+  /**
+   * `pending` until delivered; `sent` when every addressed channel took it; `undeliverable` when the
+   * recipient unit has no contact (or no configured channel); `failed` when the delivery workflow gave up.
+   */
+  status: 'pending' | 'sent' | 'failed' | 'undeliverable';
   createdAt: Date;
+  /** Delivery attempts (calls that tried at least one channel), failed ones included. */
+  attempts?: number;
+  deliveries?: Partial<Record<DeliveryChannel, ChannelDelivery>>;
+  lastError?: string;
+  sentAt?: Date;
+}
+
+/** Where a unit receives the outbox: keyed by unit (`national`, `province:44`, `institution:inst-001`...). */
+export interface ContactDoc {
+  _id: Unit;
+  email?: string[];
+  webhook?: { url: string };
+  updatedAt: Date;
+  updatedBy: Principal;
 }
 
 export interface CalendarYearDoc extends YearArrangement {

@@ -3,7 +3,7 @@
  * FerretDB v1 (no transactions, no change streams: every write is an idempotent upsert or insert).
  */
 import { MongoClient, type Collection, type Db, type IndexDescription } from 'mongodb';
-import type { AuditDoc, BarDoc, CalendarYearDoc, CaseDoc, DirectoryChangeDoc, DrawDoc, ListingDoc, ExpertDoc, NotificationDoc, TaskDoc } from './documents.js';
+import type { AuditDoc, BarDoc, CalendarYearDoc, CaseDoc, ContactDoc, DirectoryChangeDoc, DrawDoc, ListingDoc, ExpertDoc, NotificationDoc, TaskDoc } from './documents.js';
 
 export interface Store {
   client: MongoClient;
@@ -18,6 +18,8 @@ export interface Store {
   bars: Collection<BarDoc>;
   listings: Collection<ListingDoc>;
   directoryChanges: Collection<DirectoryChangeDoc>;
+  /** Where each unit receives notifications (e-mail addresses, a webhook); `_id` is the unit. */
+  contacts: Collection<ContactDoc>;
 }
 
 export const DEFAULT_DB = 'dte';
@@ -36,6 +38,7 @@ export function storeFromDb(client: MongoClient, db: Db): Store {
     bars: db.collection<BarDoc>('bars'),
     listings: db.collection<ListingDoc>('listings'),
     directoryChanges: db.collection<DirectoryChangeDoc>('directoryChanges'),
+    contacts: db.collection<ContactDoc>('contacts'),
   };
 }
 

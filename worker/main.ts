@@ -17,8 +17,9 @@ const worker = await createWorker({
   taskQueue: config.taskQueue,
   store,
   workflowBundlePath: config.workflowBundlePath,
+  delivery: config,
 });
-log.info({ temporal: config.temporalAddress, taskQueue: config.taskQueue }, 'worker running');
+log.info({ temporal: config.temporalAddress, taskQueue: config.taskQueue, email: Boolean(config.smtpUrl), webhookSigning: Boolean(config.webhookSecret) }, 'worker running');
 try {
   await worker.run(); // resolves after SIGINT/SIGTERM (the SDK installs the handlers) once tasks drain
 } finally {

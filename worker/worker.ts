@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { NativeConnection} from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Store } from '../store/mongo.js';
-import { createActivities } from './activities.js';
+import { createActivities, type DeliveryConfig } from './activities.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -13,6 +13,8 @@ export interface WorkerSetup {
   taskQueue: string;
   store: Store;
   workflowBundlePath?: string;
+  /** Outbox delivery (SMTP, webhook signing); without it only webhooks go out, unsigned. */
+  delivery?: DeliveryConfig;
   options?: Partial<WorkerOptions>;
 }
 
@@ -22,7 +24,7 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
     namespace: setup.namespace,
     taskQueue: setup.taskQueue,
     ...(setup.workflowBundlePath ? { workflowBundle: { codePath: setup.workflowBundlePath } } : { workflowsPath }),
-    activities: createActivities(setup.store),
+    activities: createActivities(setup.store, setup.delivery),
     ...setup.options,
   });
 }

@@ -6,3 +6,4 @@ export { listingWorkflow, type ListingWorkflowInput } from './listing.workflow.j
 export { caseEventSignal, caseViewQuery, commandUpdate, recomputeDeadlinesSignal, type CaseView, type CommandArgs, type CommandResult } from './runtime/messages.js';
 export type { CaseResult, CaseWorkflowInput } from './runtime/caseHost.js';
 export { FAILURE_STATUS, type FailureCode, type FailureDetails } from './runtime/failures.js';
+export { deliverNotification, type DeliverNotificationInput } from './delivery.workflow.js';

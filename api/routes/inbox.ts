@@ -5,13 +5,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Filter } from 'mongodb';
 import { Type } from 'typebox';
-import { assigneeKey, sameAssignee, type Principal } from '../../rules/actors.js';
-import type { TaskDoc } from '../../store/documents.js';
-import { principalOf } from '../auth.js';
+import { assigneeKey, canOversee, sameAssignee, type Principal } from '../../rules/actors.js';
+import type { DeliveryChannel, NotificationDoc, TaskDoc } from '../../store/documents.js';
+import { principalOf, requireRole } from '../auth.js';
 import { sendCommand } from '../cases.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, ErrorSchema } from '../errors.js';
-import { TaskSchema } from '../schemas.js';
+import { AssigneeSchema, TaskSchema } from '../schemas.js';
 
 const TaskParams = Type.Object({ taskId: Type.String({ minLength: 1, maxLength: 300 }) });
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
@@ -38,6 +38,52 @@ export function taskView(t: TaskDoc, now = new Date()) {
     createdAt: t.createdAt.toISOString(),
     closedAt: t.closedAt?.toISOString() ?? null,
     outcome: t.outcome ? { ...t.outcome, at: t.outcome.at.toISOString() } : null,
+  };
+}
+
+/** A channel's delivery as the recipient sees it: no addresses (the unit's contact is not the reader's business). */
+const DeliverySchema = Type.Object({
+  status: Type.String({ description: 'retrying | sent' }),
+  attempts: Type.Integer(),
+  sentAt: Type.Union([Type.String(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+});
+const NotificationSchema = Type.Object({
+  id: Type.String(),
+  caseId: Type.String(),
+  template: Type.String(),
+  subject: Type.String(),
+  body: Type.String(),
+  rule: Type.String(),
+  status: Type.String({ description: 'pending | sent | failed | undeliverable' }),
+  attempts: Type.Integer({ description: 'delivery attempts, failed ones included' }),
+  deliveries: Type.Object({ email: Type.Optional(DeliverySchema), webhook: Type.Optional(DeliverySchema) }),
+  createdAt: Type.String(),
+});
+const NotificationDetailSchema = Type.Object({
+  ...NotificationSchema.properties,
+  caseType: Type.String(),
+  to: AssigneeSchema,
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  sentAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+export function notificationView(n: NotificationDoc) {
+  const deliveries: Partial<Record<DeliveryChannel, { status: string; attempts: number; sentAt: string | null; lastError: string | null }>> = {};
+  for (const [channel, d] of Object.entries(n.deliveries ?? {}) as [DeliveryChannel, NonNullable<NotificationDoc['deliveries']>[DeliveryChannel]][]) {
+    if (d) deliveries[channel] = { status: d.status, attempts: d.attempts ?? 0, sentAt: d.sentAt?.toISOString() ?? null, lastError: d.lastError ?? null };
+  }
+  return {
+    id: n._id,
+    caseId: n.caseId,
+    template: n.template,
+    subject: n.subject,
+    body: n.body,
+    rule: n.rule,
+    status: n.status,
+    attempts: n.attempts ?? 0,
+    deliveries,
+    createdAt: n.createdAt.toISOString(),
   };
 }
 
@@ -177,19 +223,36 @@ export const inboxRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async
     {
       schema: {
         tags: ['inbox'],
-        summary: 'Messages (reminders, escalations, notices) sent to my unit and role, newest first',
+        summary: 'Messages (reminders, escalations, notices) sent to my unit and role, newest first, with their delivery',
         security: [{ bearer: [] }],
         querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }, { additionalProperties: false }),
-        response: {
-          200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), caseId: Type.String(), template: Type.String(), subject: Type.String(), body: Type.String(), rule: Type.String(), status: Type.String(), createdAt: Type.String() })) }),
-          ...errors,
-        },
+        response: { 200: Type.Object({ items: Type.Array(NotificationSchema) }), ...errors },
       },
     },
     async (req) => {
       const p = principalOf(req);
       const docs = await ctx.store.notifications.find({ toKey: assigneeKey(p) }).sort({ createdAt: -1 }).limit(req.query.limit).toArray();
-      return { items: docs.map((n) => ({ id: n._id, caseId: n.caseId, template: n.template, subject: n.subject, body: n.body, rule: n.rule, status: n.status, createdAt: n.createdAt.toISOString() })) };
+      return { items: docs.map(notificationView) };
+    },
+  );
+
+  app.get(
+    '/api/notifications/:id',
+    {
+      schema: {
+        tags: ['inbox'],
+        summary: 'One outbox message and its delivery, channel by channel (staff of the recipient unit or overseeing it)',
+        security: [{ bearer: [] }],
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 500 }) }),
+        response: { 200: NotificationDetailSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const p = requireRole(req, ['officer', 'leader', 'admin']);
+      const n = await ctx.store.notifications.findOne({ _id: req.params.id });
+      // Outside the caller's jurisdiction: not found, its existence is not disclosed.
+      if (!n || !canOversee(p, n.to.unit)) throw new ApiError(404, 'NotFound', `no notification ${req.params.id}`);
+      return { ...notificationView(n), caseType: n.caseType, to: n.to, lastError: n.lastError ?? null, sentAt: n.sentAt?.toISOString() ?? null };
     },
   );
 };

@@ -81,7 +81,7 @@ describe('recordTransitions', () => {
 
 describe('notify', () => {
   it('puts one message per recipient in the outbox, once per step, even when retried', async () => {
-    const { notify } = createNotificationActivities(store);
+    const { notify } = createNotificationActivities(store, { startDelivery: async () => undefined }); // delivery: test/activities/delivery.test.ts
     const b = { caseId: 'c-notify', caseType: 'selectionPlan', seq: 2, at: '2026-09-28T02:00:00.000Z', messages: [{ to: [{ role: 'leader' as const, unit: 'national' as const }, { role: 'officer' as const, unit: 'national' as const }, { role: 'leader' as const, unit: 'national' as const }], template: 't', subject: 's', body: 'b', rule: 'R7.1' }] };
     expect(await env.run(notify, b)).toBe(2);
     expect(await env.run(notify, b)).toBe(0);
