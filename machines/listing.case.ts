@@ -94,12 +94,17 @@ export function checkRenewalInTime(ctx: Pick<ListingContext, 'validUntil'>, at: 
     : [{ field: '/report', message: `the renewal deadline was 24:00 on ${deadline.date} (Asia/Shanghai); a late renewal is not accepted`, rule: 'R9.1' }];
 }
 
-/** R20.3: a withdrawal takes effect today or on a later day of the validity period. */
-export function checkWithdrawal(ctx: Pick<ListingContext, 'validUntil'>, p: ListingPayloads['WITHDRAW'], at: string): FieldError[] {
+/**
+ * R20.3: a withdrawal takes effect on its day: today, a later day of the validity period (the listing
+ * stays valid until then), or — reported late — a past day, when it takes effect at once.
+ */
+export function checkWithdrawal(ctx: Pick<ListingContext, 'validFrom' | 'validUntil'>, p: ListingPayloads['WITHDRAW'], at: string): FieldError[] {
   const today = shanghaiDate(at);
   if (!isDate(p.effectiveOn)) return [{ field: '/effectiveOn', message: `${p.effectiveOn} is not a calendar date`, rule: 'R20.3' }];
-  if (p.effectiveOn < today) return [{ field: '/effectiveOn', message: `a withdrawal takes effect today (${today}) or later, not on ${p.effectiveOn}`, rule: 'R20.3' }];
-  if (p.effectiveOn > ctx.validUntil) return [{ field: '/effectiveOn', message: `the listing is valid until ${ctx.validUntil}: a withdrawal after that has no effect`, rule: 'R20.3' }];
+  if (p.effectiveOn < ctx.validFrom) return [{ field: '/effectiveOn', message: `the listing is valid from ${ctx.validFrom}: it cannot be withdrawn from ${p.effectiveOn}`, rule: 'R20.3' }];
+  if (p.effectiveOn > today && p.effectiveOn > ctx.validUntil) {
+    return [{ field: '/effectiveOn', message: `the listing is valid until ${ctx.validUntil}: a withdrawal from ${p.effectiveOn} has no effect`, rule: 'R20.3' }];
+  }
   return [];
 }
 

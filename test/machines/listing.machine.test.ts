@@ -215,9 +215,12 @@ describe('listing: annual reports (R14.2) and withdrawal (R20.3)', () => {
     expect(end.context.bar).toBeUndefined();
   });
 
-  it('R20.3 checks: a withdrawal not before today nor after the last valid day; a change that has happened and names something', () => {
+  it('R20.3 checks: a withdrawal within the validity period (a past day takes effect at once); a change that has happened and names something', () => {
     const w = listingCase.commands.WITHDRAW!.check!;
-    expect(w({ effectiveOn: '2028-02-29', reason: 'x' } as never, start(), '2028-03-01T02:00:00.000Z')).toEqual([expect.objectContaining({ field: '/effectiveOn', rule: 'R20.3' })]);
+    expect(w({ effectiveOn: '2026-10-11', reason: 'x' } as never, start(), '2028-03-01T02:00:00.000Z')).toEqual([expect.objectContaining({ field: '/effectiveOn', rule: 'R20.3' })]);
+    // Reported late: a past day takes effect at once.
+    expect(w({ effectiveOn: '2028-02-29', reason: 'x' } as never, start(), '2028-03-01T02:00:00.000Z')).toEqual([]);
+    expect(run([{ ...withdraw, effectiveOn: '2028-02-29' } as ListingEvent]).s.value).toBe('withdrawn');
     expect(w({ effectiveOn: '2029-10-12', reason: 'x' } as never, start(), '2028-03-01T02:00:00.000Z')).toEqual([expect.objectContaining({ field: '/effectiveOn' })]);
     expect(w({ effectiveOn: '2028-02-30', reason: 'x' } as never, start(), '2028-02-01T02:00:00.000Z')).toEqual([expect.objectContaining({ field: '/effectiveOn' })]);
     expect(w({ effectiveOn: '2029-10-11', reason: 'x' } as never, start(), '2028-03-01T02:00:00.000Z')).toEqual([]);

@@ -11,6 +11,7 @@ import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import type { ApplicationInput } from '../../machines/application.machine.js';
 import type { Principal } from '../../rules/actors.js';
+import { shanghaiDate } from '../../rules/calendar/dates.js';
 import { commitSeed, verifyDraw, type DrawRequest, type DrawResult, type PoolSnapshot } from '../../rules/draw/index.js';
 import { applicationWorkflow, caseEventSignal, caseViewQuery, commandUpdate } from '../../workflows/index.js';
 import { gdOfficer, natOfficer } from '../fixtures/principals.js';
@@ -129,7 +130,7 @@ describe('application workflow (R7.2–R7.5)', () => {
       // The published application opened its listing case (R5.2); the institution withdraws it (R20.3) to end the test cleanly.
       const listing = testEnv().client.workflow.getHandle(`listing:evaluation:i001:${field}`);
       expect((await listing.query(caseViewQuery)).status.code).toBe('valid');
-      await send(listing, 'WITHDRAW', { effectiveOn: '2026-12-01', reason: '测试结束' }, institution);
+      await send(listing, 'WITHDRAW', { effectiveOn: shanghaiDate(new Date(await testEnv().currentTimeMs()).toISOString()), reason: '测试结束' }, institution);
       expect((await listing.result()).state).toBe('withdrawn');
       await saveHistory('application-published', h);
     });
