@@ -121,7 +121,7 @@ export function createCaseStoreActivities(store: Pick<Store, 'cases' | 'tasks' |
         if (change) {
           await store.directoryChanges.updateOne(
             { _id: `${listingId}#${c.seq}` },
-            { $setOnInsert: { listingId, at: new Date(c.updatedAt), change, rule: CHANGE_RULES[change], snapshot: listing } },
+            { $setOnInsert: { listingId, at: new Date(c.updatedAt), change, rule: CHANGE_RULES[change], seq: c.seq, snapshot: listing } },
             { upsert: true },
           );
         }

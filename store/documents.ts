@@ -80,8 +80,12 @@ export type DeliveryChannel = 'email' | 'webhook';
 
 /** One channel's delivery of one outbox document. */
 export interface ChannelDelivery {
-  /** `retrying` after a failed attempt (the delivery workflow tries again); `sent` is final. */
-  status: 'retrying' | 'sent';
+  /**
+   * `retrying` after a temporary failure (the delivery workflow tries again); `failed` after a permanent
+   * one (an SMTP 5xx, an invalid address, a webhook 4xx other than 408/425/429: never tried again);
+   * `sent` is final.
+   */
+  status: 'retrying' | 'failed' | 'sent';
   /** Where it went: the addresses or the URL (kept for the record, never shown to other units). */
   target: string;
   /** Attempts on this channel, the successful one included. */
@@ -170,6 +174,9 @@ export interface DirectoryChangeDoc {
   at: Date;
   change: 'published' | 'renewed' | 'lapsing' | 'expired' | 'removed' | 'changed' | 'withdrawn';
   rule: string;
+  /** The listing case's step that made the change: orders changes of one listing made in the same instant. */
+  seq: number;
+  /** The listing as it stood after the change: "as of" queries take the latest snapshot up to a day. */
   snapshot: Omit<DirectoryEntry, 'listingId'>;
 }
 

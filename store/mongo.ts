@@ -71,6 +71,7 @@ export async function ensureIndexes(store: Store): Promise<void> {
     [store.cases as never, { key: { 'summary.roundId': 1, caseType: 1 }, name: 'by_round' }],
     [store.listings as never, { key: { kind: 1, 'occupation.code': 1, status: 1 }, name: 'directory' }],
     [store.directoryChanges as never, { key: { at: -1 }, name: 'change_log' }],
+    [store.directoryChanges as never, { key: { listingId: 1, at: -1 }, name: 'listing_changes' }],
   ];
   // One createIndex per index: FerretDB v1 crashes on a createIndexes of several indexes that all exist.
   for (const [collection, { key, ...options }] of indexes) await collection.createIndex(key, options);

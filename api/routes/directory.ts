@@ -1,14 +1,18 @@
 /**
  * The public directory (R13, R5.1): listings by kind, occupation, province, institution name and
- * status, with validity dates, and the dated change log. No account; no personal data of staff or experts.
+ * status, with validity dates and the institution's public contact details (R20.3), and the dated
+ * change log. `asOf=YYYY-MM-DD` reconstructs the directory as it stood at the end of that day
+ * (Asia/Shanghai) from the change log: each listing's latest change up to then. No account; no
+ * personal data of staff or experts (units are named by their codes, never people).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Filter } from 'mongodb';
 import { Type } from 'typebox';
 import { KINDS } from '../../rules/kinds.js';
-import type { ListingDoc } from '../../store/documents.js';
+import { parseIsoDate } from '../../rules/calendar/dates.js';
+import type { DirectoryChangeDoc, ListingDoc } from '../../store/documents.js';
 import type { ApiContext } from '../context.js';
-import { ErrorSchema } from '../errors.js';
+import { ApiError, ErrorSchema } from '../errors.js';
 
 const Listing = Type.Object({
   listingId: Type.String(),
@@ -19,11 +23,65 @@ const Listing = Type.Object({
   validUntil: Type.String(),
   status: Type.String(),
   period: Type.Integer(),
+  contact: Type.Optional(
+    Type.Object({ address: Type.Optional(Type.String()), phone: Type.Optional(Type.String()), email: Type.Optional(Type.String()), website: Type.Optional(Type.String()) }),
+  ),
 });
-const view = (l: Omit<ListingDoc, 'caseId' | 'lastSeq' | 'updatedAt'>) => ({ listingId: l._id, kind: l.kind, institution: l.institution, occupation: l.occupation, validFrom: l.validFrom, validUntil: l.validUntil, status: l.status, period: l.period });
+type Entry = Omit<ListingDoc, 'caseId' | 'lastSeq' | 'updatedAt'>;
+const view = (l: Entry) => ({
+  listingId: l._id,
+  kind: l.kind,
+  institution: l.institution,
+  occupation: l.occupation,
+  validFrom: l.validFrom,
+  validUntil: l.validUntil,
+  status: l.status,
+  period: l.period,
+  ...(l.contact ? { contact: l.contact } : {}),
+});
+const DateParam = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD, Asia/Shanghai' });
+/** The last instant of a day in Asia/Shanghai (UTC+8, no daylight saving). */
+const endOfShanghaiDay = (date: string) => new Date(Date.parse(`${date}T23:59:59.999+08:00`));
+/** The changes of one listing in the order they were made. */
+/** The day `days` from `date` (to turn "from this day" into "after the end of the previous one"). */
+const parseDay = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const seqOf = (d: DirectoryChangeDoc) => d.seq ?? Number(d._id.slice(d._id.lastIndexOf('#') + 1));
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+interface DirectoryQuery {
+  kind?: string;
+  occupation?: string;
+  province?: string;
+  name?: string;
+  status?: string;
+  limit: number;
+  skip: number;
+}
+
 export const directoryRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async (app) => {
+  /**
+   * R5.1: the directory at the end of `date`, rebuilt from the change log: the latest change of each
+   * listing made by then. Kind, occupation and province never change, so they narrow the read; the
+   * name (R20.3) and the status are matched on each listing's snapshot as of that day.
+   */
+  async function asOf(date: string, q: DirectoryQuery) {
+    const filter: Filter<DirectoryChangeDoc> = { at: { $lte: endOfShanghaiDay(date) } };
+    if (q.kind) filter['snapshot.kind'] = q.kind as DirectoryChangeDoc['snapshot']['kind'];
+    if (q.occupation) filter['snapshot.occupation.code'] = q.occupation;
+    if (q.province) filter['snapshot.institution.province'] = q.province;
+    const latest = new Map<string, DirectoryChangeDoc>();
+    for await (const d of ctx.store.directoryChanges.find(filter)) {
+      const cur = latest.get(d.listingId);
+      if (!cur || d.at > cur.at || (d.at.getTime() === cur.at.getTime() && seqOf(d) > seqOf(cur))) latest.set(d.listingId, d);
+    }
+    return [...latest.values()]
+      .map((d): Entry => ({ ...d.snapshot, _id: d.listingId }))
+      .filter((e) => (!q.status || e.status === q.status) && (!q.name || e.institution.name.includes(q.name)))
+      .sort((a, b) => a.institution.name.localeCompare(b.institution.name) || a._id.localeCompare(b._id))
+      .slice(q.skip, q.skip + q.limit)
+      .map(view);
+  }
+
   app.get(
     '/api/directory',
     {
@@ -38,16 +96,25 @@ export const directoryRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => a
             province: Type.Optional(Type.String({ pattern: '^[0-9]{2}$' })),
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
             status: Type.Optional(Type.Union(['valid', 'lapsing', 'expired', 'removed', 'withdrawn'].map((s) => Type.Literal(s)))),
+            asOf: Type.Optional(DateParam),
             limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
             skip: Type.Integer({ minimum: 0, maximum: 100000, default: 0 }),
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(Listing) }), 400: ErrorSchema, 429: ErrorSchema },
+        response: { 200: Type.Object({ asOf: Type.Optional(Type.String()), items: Type.Array(Listing) }), 400: ErrorSchema, 429: ErrorSchema },
       },
     },
     async (req) => {
       const q = req.query;
+      if (q.asOf !== undefined) {
+        try {
+          parseIsoDate(q.asOf, 'asOf');
+        } catch {
+          throw new ApiError(400, 'InvalidInput', `asOf: ${q.asOf} is not a calendar date`, { fields: [{ field: '/asOf', message: 'not a calendar date' }] });
+        }
+        return { asOf: q.asOf, items: await asOf(q.asOf, q) };
+      }
       const filter: Filter<ListingDoc> = {};
       if (q.kind) filter.kind = q.kind;
       if (q.occupation) filter['occupation.code'] = q.occupation;
@@ -65,12 +132,29 @@ export const directoryRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => a
       schema: {
         tags: ['public'],
         summary: 'Every change to the directory, newest first, each a dated public entry (R5.1)',
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            listingId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            from: Type.Optional(DateParam),
+            to: Type.Optional(DateParam),
+            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ items: Type.Array(Type.Object({ listingId: Type.String(), at: Type.String(), change: Type.String(), rule: Type.String(), listing: Listing })) }) },
       },
     },
     async (req) => {
-      const docs = await ctx.store.directoryChanges.find({}).sort({ at: -1, _id: 1 }).limit(req.query.limit).toArray();
+      const q = req.query;
+      const filter: Filter<DirectoryChangeDoc> = {};
+      if (q.listingId) filter.listingId = q.listingId;
+      if (q.from || q.to) {
+        filter.at = {
+          ...(q.from ? { $gt: endOfShanghaiDay(parseDay(q.from, -1)) } : {}),
+          ...(q.to ? { $lte: endOfShanghaiDay(q.to) } : {}),
+        };
+      }
+      const docs = await ctx.store.directoryChanges.find(filter).sort({ at: -1, _id: 1 }).limit(q.limit).toArray();
       return { items: docs.map((d) => ({ listingId: d.listingId, at: d.at.toISOString(), change: d.change, rule: d.rule, listing: view({ ...d.snapshot, _id: d.listingId }) })) };
     },
   );
