@@ -253,7 +253,7 @@ export const listingCase: CaseDefinition<ListingMachine, Snapshot> = {
     return statuses[leaf] ?? { code: leaf, label: leaf, final: snapshot.status === 'done' };
   },
   directoryEntry: (snapshot) => entryOf(snapshot),
-  signals: ['rectification.removed'],
+  signals: ['rectification.removed', 'rectification.opened', 'rectification.closed', 'fraud.referred'],
   /** R9.1: one workflow run per validity period. */
   runKey: (snapshot) => `period-${snapshot.context.period}`,
   owner: (snapshot) => snapshot.context.organiser,
@@ -269,6 +269,8 @@ export const listingCase: CaseDefinition<ListingMachine, Snapshot> = {
       overdueReports: ctx.overdueReports.map((o) => ({ year: o.year, level: o.level, followedUp: o.followUp !== undefined })),
       detailsVersions: ctx.details.length,
       withdrawal: ctx.withdrawal ? { effectiveOn: ctx.withdrawal.effectiveOn } : null,
+      rectifications: ctx.rectifications.map((r) => ({ caseId: r.caseId, rules: r.rules, status: r.status })),
+      referrals: ctx.referrals.length,
       forfeiture: ctx.forfeiture?.forfeited ? ctx.forfeiture.grounds.map((g) => g.rule) : [],
       bar: ctx.bar ?? null,
       outcome: ctx.outcome ? { code: ctx.outcome.code, at: ctx.outcome.at } : null,

@@ -44,7 +44,7 @@ import { barApplies, forfeitureOf, reapplicationBar, type Forfeiture } from '../
 import { annualReportEscalationText, annualReportReminderText, annualReportSpecs, type AnnualReport } from '../rules/listing/annualReport.js';
 import { listingPolicy, type ListingEndReason, type ListingRecipient } from '../rules/listing/policy.js';
 import { renewalDeadline, renewalReminders, renewedPeriod, validityPeriod, type ValidityPeriod } from '../rules/listing/validity.js';
-import type { DeadlineRequest, DeadlinesSetEvent, DeadlineReachedEvent, EventMeta, InstitutionContact, NotificationRequest, ReminderRecord } from './kit.js';
+import type { DeadlineRequest, DeadlinesSetEvent, DeadlineReachedEvent, EventMeta, InstitutionContact, NotificationRequest, ReminderRecord, SignalCaseRequest } from './kit.js';
 import { deadlineIs, withDeadlines, withReminder } from './steps.js';
 
 export interface ListingInput {
@@ -138,6 +138,10 @@ export interface ListingContext extends ListingInput, Omit<ValidityPeriod, 'expi
   contact: InstitutionContact | null;
   /** R20.3: every reported change of name or contact details, dated. */
   details: DetailsVersion[];
+  /** R20.1: the rectification orders against the listing, open and closed. */
+  rectifications: RectificationRef[];
+  /** R21: referrals to the competent authority. */
+  referrals: { caseId: string; authority: string; note: string; at: string }[];
   outcome?: { code: ListingEndReason; reason: string; at: string };
   deadlines: Record<string, Deadline>;
   reminders: ReminderRecord[];
@@ -154,8 +158,22 @@ export type ListingCommand =
   | { type: 'REPORT_CHANGE'; name?: string; contact?: InstitutionContact; effectiveOn: IsoDate; note?: string }
   | { type: 'WITHDRAW'; effectiveOn: IsoDate; reason: string };
 
-/** From a rectification case (R20.2): the listing is removed from the directory. */
-export type ListingSystemEvent = { type: 'rectification.removed'; reason: string };
+/** From rectification cases (R20, R21): each order opens and closes here; a removal ends the listing. */
+export type ListingSystemEvent = ({ from?: string } & (
+  | { type: 'rectification.removed'; reason: string }
+  | { type: 'rectification.opened'; rules: string[]; orderedBy: string }
+  | { type: 'rectification.closed'; outcome: string }
+  | { type: 'fraud.referred'; authority: string; note: string }
+));
+
+/** A rectification order against the listing (R20.1), as the listing knows it. */
+export interface RectificationRef {
+  caseId: string;
+  rules: string[];
+  orderedBy: string;
+  openedAt: string;
+  status: 'open' | string;
+}
 
 export type ListingEvent = ((ListingCommand | ListingSystemEvent) & EventMeta) | DeadlinesSetEvent | DeadlineReachedEvent;
 
@@ -276,6 +294,15 @@ const listingSetup = setup({
     /** Host: record the R9.3 re-application bar (placeholder for the directory's bar register). */
     recordBar: (_, _params: RecordBarRequest) => {},
     storeDeadlines: assign({ deadlines: ({ context, event }) => withDeadlines(context.deadlines, event as DeadlinesSetEvent) }),
+    /** An order closed (its outcome), or removed the listing. */
+    closeOrder: assign({
+      rectifications: ({ context, event }, params: { outcome?: string }) =>
+        context.rectifications.map((r) =>
+          'from' in event && r.caseId === event.from ? { ...r, status: params.outcome ?? (event.type === 'rectification.closed' ? event.outcome : 'closed') } : r,
+        ),
+    }),
+    /** Host: send an event to another case (here: the open orders, when the listing ends). */
+    signalCase: (_, _params: SignalCaseRequest) => {},
     recordFollowUp: assign({
       overdueReports: ({ context, event }) =>
         event.type === 'RECORD_FOLLOW_UP'
@@ -461,6 +488,14 @@ const recordWithdrawal = listingSetup.enqueueActions(({ context, event, enqueue 
     });
 });
 
+/** The listing ended: its open rectification orders have nothing left to rectify (they close as moot). */
+const endOpenOrders = listingSetup.enqueueActions(({ context, enqueue }) => {
+  for (const r of context.rectifications) {
+    if (r.status !== 'open') continue;
+    enqueue({ type: 'signalCase', params: { caseId: r.caseId, event: { type: 'listing.ended', reason: `the listing ended (${context.outcome?.code ?? 'ended'})` } } });
+  }
+});
+
 export const listingMachine = listingSetup.createMachine({
   id: 'listing',
   context: ({ input }) => {
@@ -477,6 +512,8 @@ export const listingMachine = listingSetup.createMachine({
       overdueReports: [],
       contact: null,
       details: [],
+      rectifications: [],
+      referrals: [],
     };
   },
   initial: 'valid',
@@ -492,6 +529,24 @@ export const listingMachine = listingSetup.createMachine({
     RECORD_FOLLOW_UP: { guard: and(['isOpen', 'openOverdue']), actions: 'recordFollowUp' },
     /** R20.3: a change of name or contact details, in any non-final state. */
     REPORT_CHANGE: { guard: 'isOpen', actions: reportChange },
+    /** R20.1: the listing knows every order against it. */
+    'rectification.opened': {
+      guard: 'isOpen',
+      actions: assign({
+        rectifications: ({ context, event }) =>
+          event.type === 'rectification.opened' && event.from && !context.rectifications.some((r) => r.caseId === event.from)
+            ? [...context.rectifications, { caseId: event.from, rules: event.rules, orderedBy: event.orderedBy, openedAt: event.at, status: 'open' }]
+            : context.rectifications,
+      }),
+    },
+    'rectification.closed': { guard: 'isOpen', actions: { type: 'closeOrder', params: {} } },
+    /** R21: a finding against the listing was referred to the competent authority. */
+    'fraud.referred': {
+      actions: assign({
+        referrals: ({ context, event }) =>
+          event.type === 'fraud.referred' ? [...context.referrals, { caseId: event.from ?? '', authority: event.authority, note: event.note, at: event.at }] : context.referrals,
+      }),
+    },
     /** R14.2: an annual report, or a correction of one (a new version), in any non-final state. */
     SUBMIT_ANNUAL_REPORT: { guard: 'isOpen', actions: 'appendReport' },
     REVIEW_ANNUAL_REPORT: { guard: and(['isOpen', 'awaitsReview']), actions: 'reviewReport' },
@@ -501,7 +556,7 @@ export const listingMachine = listingSetup.createMachine({
       { guard: and(['isOpen', not('withdrawalScheduled')]), target: '.withdrawing', actions: recordWithdrawal },
     ],
     /** R20.2: a rectification case removed the listing; the removal starts the R9.3 bar. */
-    'rectification.removed': { guard: 'isOpen', target: '.removed', actions: { type: 'endWith', params: { code: 'removed' } } },
+    'rectification.removed': { guard: 'isOpen', target: '.removed', actions: [{ type: 'closeOrder', params: { outcome: 'removed' } }, { type: 'endWith', params: { code: 'removed' } }] },
   },
   states: {
     valid: {
@@ -608,6 +663,7 @@ export const listingMachine = listingSetup.createMachine({
       description: 'The listing ran out: forfeited (R9.2, with the R9.3 bar) or expired after a refused renewal (no bar).',
       entry: [
         'clearDeadlines',
+        endOpenOrders,
         enqueueActions(({ context, enqueue }) => {
           const reason = context.outcome?.code ?? 'expired';
           if (!barApplies(reason)) return;
@@ -632,6 +688,7 @@ export const listingMachine = listingSetup.createMachine({
       description: 'R20.3: the listing left the directory on the withdrawal day, published. No bar, unless it was already lapsing with R9.2 grounds.',
       entry: [
         'clearDeadlines',
+        endOpenOrders,
         enqueueActions(({ context, enqueue }) => {
           if (context.forfeiture?.forfeited !== true || !context.withdrawal) return;
           // R9.2 grounds already held: the withdrawal ends the listing early, the R9.3 bar stands.
@@ -646,6 +703,7 @@ export const listingMachine = listingSetup.createMachine({
       description: 'R20.2: removed from the directory by a rectification case; the R9.3 bar starts on the removal day.',
       entry: [
         'clearDeadlines',
+        endOpenOrders,
         enqueueActions(({ context, event, enqueue }) => {
           const bar = reapplicationBar(shanghaiDate((event as EventMeta).at));
           enqueue.assign({ bar });

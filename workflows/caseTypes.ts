@@ -10,6 +10,8 @@ export const CASE_TYPES = {
   application: { workflowType: 'applicationWorkflow', idPrefix: 'application' },
   /** `listing:<kind>:<institution>:<occupation>`: one case per listing (R2.1), started by its published application. */
   listing: { workflowType: 'listingWorkflow', idPrefix: 'listing' },
+  /** `rectification:<listing>:<n>`: one case per order (R20.1); several may run against one listing. */
+  rectification: { workflowType: 'rectificationWorkflow', idPrefix: 'rectification' },
 } as const;
 export type CaseType = keyof typeof CASE_TYPES;
 

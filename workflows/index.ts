@@ -3,6 +3,7 @@ export { selectionPlanWorkflow, type SelectionPlanWorkflowInput } from './select
 export { applicationWorkflow, type ApplicationWorkflowInput } from './application.workflow.js';
 export { roundWorkflow, type RoundWorkflowInput } from './round.workflow.js';
 export { listingWorkflow, type ListingWorkflowInput } from './listing.workflow.js';
+export { rectificationWorkflow, type RectificationWorkflowInput } from './rectification.workflow.js';
 export { caseEventSignal, caseViewQuery, commandUpdate, recomputeDeadlinesSignal, type CaseView, type CommandArgs, type CommandResult } from './runtime/messages.js';
 export type { CaseResult, CaseWorkflowInput } from './runtime/caseHost.js';
 export { FAILURE_STATUS, type FailureCode, type FailureDetails } from './runtime/failures.js';

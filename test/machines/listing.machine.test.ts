@@ -364,6 +364,35 @@ describe('listing: the annual report schedule (R14.2 Decision)', () => {
   });
 });
 
+describe('listing: rectification orders (R20, R21)', () => {
+  const opened = (id: string): ListingEvent => ({ type: 'rectification.opened', from: id, rules: ['R17(e)'], orderedBy: 'industry:miit', at: '2027-03-01T02:00:00.000Z', actor: SYSTEM_PRINCIPAL });
+  it('R20.1 the listing knows every order; R20.2 a removal by one closes the others as moot (listing.ended) and starts the R9.3 bar', () => {
+    const two = run([opened('rectification:a'), opened('rectification:b'), opened('rectification:a')]).s;
+    expect(two.context.rectifications.map((r) => [r.caseId, r.status])).toEqual([
+      ['rectification:a', 'open'],
+      ['rectification:b', 'open'],
+    ]);
+    const { s, actions } = run([{ type: 'rectification.removed', from: 'rectification:a', reason: '逾期未整改', at: '2027-06-01T02:00:00.000Z', actor: SYSTEM_PRINCIPAL }], two);
+    expect(s.value).toBe('removed');
+    expect(s.context.rectifications.map((r) => r.status)).toEqual(['removed', 'open']);
+    expect(actions.filter((a) => a.type === 'signalCase').map((a) => a.params)).toEqual([{ caseId: 'rectification:b', event: { type: 'listing.ended', reason: 'the listing ended (removed)' } }]);
+    expect(s.context.bar).toEqual({ from: '2027-06-02', until: '2030-06-01' });
+    expect(listingCase.summary(s)).toMatchObject({ rectifications: [{ caseId: 'rectification:a', status: 'removed' }, { caseId: 'rectification:b', status: 'open' }] });
+  });
+
+  it('R20.1 a closed order is marked with its outcome; R21 a referral annotates the listing', () => {
+    const { s } = run([
+      opened('rectification:a'),
+      { type: 'rectification.closed', from: 'rectification:a', outcome: 'rectified', at: '2027-04-01T02:00:00.000Z', actor: SYSTEM_PRINCIPAL },
+      { type: 'fraud.referred', from: 'rectification:a', authority: '市场监管局', note: '虚假宣传', at: '2027-04-02T02:00:00.000Z', actor: SYSTEM_PRINCIPAL },
+    ]);
+    expect(s.context.rectifications[0]?.status).toBe('rectified');
+    expect(s.context.referrals).toEqual([{ caseId: 'rectification:a', authority: '市场监管局', note: '虚假宣传', at: '2027-04-02T02:00:00.000Z' }]);
+    // A withdrawal with no open order signals nobody.
+    expect(run([withdraw], s).actions.some((a) => a.type === 'signalCase')).toBe(false);
+  });
+});
+
 describe('listing: every transition', () => {
   it('every declared transition is taken from the states the model reaches', () => {
     const samples: ListingEvent[] = [
@@ -386,6 +415,9 @@ describe('listing: every transition', () => {
       reached('annualReportReminderDec1', '2026-12-01T01:00:00.000Z'),
       reached('annualReportEscalationRecommender', '2027-01-31T15:59:59.999Z'),
       followUp(2026, 1),
+      { type: 'rectification.opened', from: 'rectification:o1', rules: ['R17(e)'], orderedBy: 'industry:miit', at: '2027-03-01T02:00:00.000Z', actor: SYSTEM_PRINCIPAL },
+      { type: 'rectification.closed', from: 'rectification:o1', outcome: 'rectified', at: '2027-04-01T02:00:00.000Z', actor: SYSTEM_PRINCIPAL },
+      { type: 'fraud.referred', from: 'rectification:o1', authority: '市场监管局', note: '虚假宣传', at: '2027-04-01T02:00:00.000Z', actor: SYSTEM_PRINCIPAL },
     ];
     const serialize = (s: Snap) =>
       JSON.stringify({
@@ -399,10 +431,12 @@ describe('listing: every transition', () => {
         od: s.context.overdueReports.map((o) => `${o.level}${o.followUp ? 'f' : ''}`),
         d: Math.min(s.context.details.length, 1),
         y: s.context.reportingYear,
+        ro: s.context.rectifications.map((r) => r.status),
+        rf: Math.min(s.context.referrals.length, 1),
       });
     const adjacency = getAdjacencyMap(listingMachine, { input: input(), events: samples, serializeState: serialize as never, limit: 100_000 });
     const declared = declaredTransitions(listingMachine);
-    expect(declared).toHaveLength(29); // 10 at the root, 3 awaitingRenewal, 4 consent, 4 audit, 3 renewalRefused, 3 renewedAwaitingExpiry, 1 withdrawing, 1 lapsing
+    expect(declared).toHaveLength(32); // 13 at the root, 3 awaitingRenewal, 4 consent, 4 audit, 3 renewalRefused, 3 renewedAwaitingExpiry, 1 withdrawing, 1 lapsing
     expect(takenTransitions(listingMachine, Object.values(adjacency).map((a) => a.state as Snap), samples)).toEqual(declared);
     const reachedCodes = new Set(Object.values(adjacency).map(({ state }) => listingCase.status(state as Snap).code));
     expect([...reachedCodes].sort()).toEqual(['expired', 'lapsing', 'removed', 'valid', 'withdrawn']);

@@ -1,0 +1,1 @@
+export { rectificationPolicy, orderingAuthority, nextLevelUp, uncitable, type OrderedListing, type RectificationPolicy } from './policy.js';
