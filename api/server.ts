@@ -16,6 +16,7 @@ import { directoryRoutes } from './routes/directory.js';
 import { healthRoutes } from './routes/health.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { publicSelectionRoutes, selectionRoutes } from './routes/selection.js';
+import { rectificationRoutes } from './routes/rectifications.js';
 import { selectionPlanRoutes } from './routes/selectionPlans.js';
 
 /** Request bodies above this are refused with 413: commands and plans are small. */
@@ -57,6 +58,7 @@ export async function buildServer(ctx: ApiContext, logger?: Logger): Promise<Fas
     await authed.register(selectionRoutes(ctx));
     await authed.register(inboxRoutes(ctx));
     await authed.register(contactRoutes(ctx));
+    await authed.register(rectificationRoutes(ctx));
   });
   return app;
 }
