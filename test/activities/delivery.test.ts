@@ -1,13 +1,15 @@
 /**
  * Delivery of the outbox against the real store, a real SMTP server and a real webhook receiver: each
  * channel sends a document once, a failed channel is recorded and sent again on the next attempt
- * (and only it), a unit without contact is undeliverable, and `notify` starts one delivery per document.
+ * (and only it), a permanent failure (SMTP 5xx, an unusable address, webhook 4xx but 408/425/429) is
+ * recorded `failed` and never tried again, a unit without contact is undeliverable, and `notify`
+ * starts one delivery per document.
  */
 import { createHmac } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { NotificationBatch } from '../../activities/contracts.js';
-import { createDeliveryActivities, messageIdOf, type WebhookPayload } from '../../activities/delivery.js';
+import { createDeliveryActivities, isPermanentFailure, messageIdOf, WebhookRefused, type WebhookPayload } from '../../activities/delivery.js';
 import { createNotificationActivities } from '../../activities/notifications.js';
 import type { Unit } from '../../rules/actors.js';
 import { connectStore, type Store } from '../../store/mongo.js';
@@ -203,6 +205,118 @@ describe('sendNotification', () => {
     await delivery().sendNotification(sent!);
     await delivery().markNotificationFailed(sent!, 'late');
     expect(await docOf(sent!)).toMatchObject({ status: 'sent' });
+  });
+
+  it('SMTP 550 on DATA is permanent: the e-mail is failed after one attempt, the call throws the non-retryable PermanentDeliveryFailure, and no later call tries it again', async () => {
+    await contact('province:49', { email: ['officer@hr49.example'] });
+    const [id] = await outbox('selection-plan:national:smtp550', ['province:49']);
+    const acts = delivery();
+    smtp.failNext(1, 550);
+
+    const e = await failureOf(acts.sendNotification(id!));
+    expect(e).toMatchObject({ type: 'PermanentDeliveryFailure', nonRetryable: true });
+    expect(e.message).toMatch(/failed permanently: email: .*550/);
+    expect(smtp.refused).toBe(1);
+    const failed = await docOf(id!);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: expect.stringMatching(/^email: .*550/),
+      deliveries: { email: { status: 'failed', attempts: 1, target: 'officer@hr49.example', lastError: expect.stringMatching(/550/) } },
+    });
+    expect(failed.deliveries?.email?.lastAttemptAt).toBeInstanceOf(Date);
+
+    // Called again (a retried activity): the refused channel is not tried again, the answer is the same.
+    await expect(failureOf(acts.sendNotification(id!))).resolves.toMatchObject({ type: 'PermanentDeliveryFailure', nonRetryable: true });
+    expect(smtp.refused).toBe(1);
+    expect(smtp.messages).toHaveLength(0);
+    expect(await docOf(id!)).toMatchObject({ status: 'failed', attempts: 1, deliveries: { email: { status: 'failed', attempts: 1 } } });
+  });
+
+  it('an address nodemailer cannot use (EENVELOPE, no reply) or the server refuses (501) is permanent', async () => {
+    await contact('province:50', { email: ['not-an-address'] });
+    await contact('province:51', { email: ['bad<x>@hr51.example'] });
+    const [unusable, refused] = await outbox('selection-plan:national:bad-address', ['province:50', 'province:51']);
+
+    await expect(failureOf(delivery().sendNotification(unusable!))).resolves.toMatchObject({ type: 'PermanentDeliveryFailure', nonRetryable: true });
+    expect(await docOf(unusable!)).toMatchObject({ status: 'failed', deliveries: { email: { status: 'failed', attempts: 1, lastError: 'No recipients defined' } } });
+    await expect(failureOf(delivery().sendNotification(refused!))).resolves.toMatchObject({ type: 'PermanentDeliveryFailure', nonRetryable: true });
+    expect(await docOf(refused!)).toMatchObject({ status: 'failed', deliveries: { email: { status: 'failed', attempts: 1, lastError: expect.stringMatching(/501/) } } });
+    expect(smtp.messages).toHaveLength(0);
+  });
+
+  it('webhook 404 is permanent: failed after one request, never requested again', async () => {
+    await contact('province:52', { webhook: hooks.url });
+    const [id] = await outbox('selection-plan:national:hook404', ['province:52']);
+    const acts = delivery();
+    hooks.answerNext(404);
+
+    const e = await failureOf(acts.sendNotification(id!));
+    expect(e).toMatchObject({ type: 'PermanentDeliveryFailure', nonRetryable: true });
+    expect(e.message).toMatch(/webhook: webhook answered 404/);
+    expect(await docOf(id!)).toMatchObject({ status: 'failed', attempts: 1, lastError: 'webhook: webhook answered 404', deliveries: { webhook: { status: 'failed', attempts: 1, lastError: 'webhook answered 404' } } });
+
+    await expect(failureOf(acts.sendNotification(id!))).resolves.toMatchObject({ type: 'PermanentDeliveryFailure' });
+    expect(hooks.requests).toHaveLength(1);
+    expect(hooks.received).toHaveLength(0);
+  });
+
+  it('webhook 429 is temporary: a retryable failure, then sent on the next call', async () => {
+    await contact('province:53', { webhook: hooks.url });
+    const [id] = await outbox('selection-plan:national:hook429', ['province:53']);
+    const acts = delivery();
+    hooks.answerNext(429);
+
+    const e = await failureOf(acts.sendNotification(id!));
+    expect(e.message).toMatch(/webhook: webhook answered 429/);
+    expect(e.nonRetryable).toBeFalsy();
+    expect(await docOf(id!)).toMatchObject({ status: 'pending', attempts: 1, deliveries: { webhook: { status: 'retrying', attempts: 1, lastError: 'webhook answered 429' } } });
+
+    expect(await acts.sendNotification(id!)).toEqual({ status: 'sent', sent: ['webhook'] });
+    expect(hooks.requests).toHaveLength(2);
+    expect(hooks.received).toHaveLength(1);
+    expect(await docOf(id!)).toMatchObject({ status: 'sent', attempts: 2, deliveries: { webhook: { status: 'sent', attempts: 2 } } });
+  });
+
+  it('SMTP 550 with a webhook 500: still retried for the webhook only; once it is sent, nothing is left and the document is failed for the e-mail', async () => {
+    await contact('province:54', { email: ['officer@hr54.example'], webhook: hooks.url });
+    const [id] = await outbox('selection-plan:national:mixed', ['province:54']);
+    const acts = delivery();
+    smtp.failNext(1, 550);
+    hooks.answerNext(500);
+
+    const e = await failureOf(acts.sendNotification(id!));
+    expect(e.nonRetryable).toBeFalsy();
+    expect(e.message).toMatch(/email: .*550.*; webhook: webhook answered 500$/);
+    expect(await docOf(id!)).toMatchObject({ status: 'pending', attempts: 1, deliveries: { email: { status: 'failed', attempts: 1 }, webhook: { status: 'retrying', attempts: 1 } } });
+
+    const last = await failureOf(acts.sendNotification(id!));
+    expect(last).toMatchObject({ type: 'PermanentDeliveryFailure', nonRetryable: true });
+    expect(smtp.refused).toBe(1);
+    expect(smtp.messages).toHaveLength(0);
+    expect(hooks.received).toHaveLength(1);
+    expect(await docOf(id!)).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+      lastError: expect.stringMatching(/^email: .*550/),
+      deliveries: { email: { status: 'failed', attempts: 1 }, webhook: { status: 'sent', attempts: 2 } },
+    });
+  });
+
+  it('what is permanent: SMTP 5xx (not 503, not a refused login) and EENVELOPE without a reply; webhook 4xx but 408, 425, 429', () => {
+    const smtpError = (code: string, responseCode?: number) => Object.assign(new Error('x'), { code, ...(responseCode ? { responseCode } : {}) });
+    expect(isPermanentFailure('email', smtpError('EMESSAGE', 550))).toBe(true);
+    expect(isPermanentFailure('email', smtpError('EENVELOPE', 553))).toBe(true);
+    expect(isPermanentFailure('email', smtpError('EENVELOPE'))).toBe(true);
+    expect(isPermanentFailure('email', smtpError('EMESSAGE', 451))).toBe(false);
+    expect(isPermanentFailure('email', smtpError('EENVELOPE', 450))).toBe(false);
+    expect(isPermanentFailure('email', smtpError('EPROTOCOL', 503))).toBe(false);
+    expect(isPermanentFailure('email', smtpError('EAUTH', 535))).toBe(false);
+    expect(isPermanentFailure('email', smtpError('ECONNECTION'))).toBe(false);
+    expect(isPermanentFailure('email', smtpError('ETIMEDOUT'))).toBe(false);
+    for (const status of [400, 401, 403, 404, 410, 413, 422]) expect(isPermanentFailure('webhook', new WebhookRefused(status)), String(status)).toBe(true);
+    for (const status of [302, 408, 425, 429, 500, 502, 503]) expect(isPermanentFailure('webhook', new WebhookRefused(status)), String(status)).toBe(false);
+    expect(isPermanentFailure('webhook', new DOMException('The operation was aborted due to timeout', 'TimeoutError'))).toBe(false);
   });
 
   it('message ids keep distinct documents distinct', () => {
