@@ -43,7 +43,7 @@ export function taskView(t: TaskDoc, now = new Date()) {
 
 /** A channel's delivery as the recipient sees it: no addresses (the unit's contact is not the reader's business). */
 const DeliverySchema = Type.Object({
-  status: Type.String({ description: 'retrying | sent' }),
+  status: Type.String({ description: 'retrying | failed | sent' }),
   attempts: Type.Integer(),
   sentAt: Type.Union([Type.String(), Type.Null()]),
   lastError: Type.Union([Type.String(), Type.Null()]),
