@@ -21,6 +21,12 @@ export const DEMO_USERS: Principal[] = [
     role: 'expert',
     unit: `expert:e00${i + 1}`,
   })),
+  ...['何', '吕', '施', '张'].map((surname, i): Principal => ({
+    id: `inspector-00${i + 1}`,
+    name: `${surname}检查员 (inspector)`,
+    role: 'inspector',
+    unit: `inspector:p00${i + 1}`,
+  })),
   { id: 'inst-001', name: '示例培训学院 (institution)', role: 'institution', unit: 'institution:i001' },
   { id: 'inst-002', name: '示例评价中心 (institution)', role: 'institution', unit: 'institution:i002' },
   { id: 'inst-003', name: '示例科技公司 (institution)', role: 'institution', unit: 'institution:i003' },

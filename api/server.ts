@@ -17,6 +17,8 @@ import { healthRoutes } from './routes/health.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { publicSelectionRoutes, selectionRoutes } from './routes/selection.js';
 import { rectificationRoutes } from './routes/rectifications.js';
+import { inspectionRoutes, publicInspectionRoutes } from './routes/inspections.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { selectionPlanRoutes } from './routes/selectionPlans.js';
 
 /** Request bodies above this are refused with 413: commands and plans are small. */
@@ -47,6 +49,7 @@ export async function buildServer(ctx: ApiContext, logger?: Logger): Promise<Fas
   await app.register(calendarRoutes(ctx).public);
   await app.register(publicSelectionRoutes(ctx));
   await app.register(directoryRoutes(ctx));
+  await app.register(publicInspectionRoutes(ctx));
   if (ctx.config.devTokens) await app.register(devRoutes(ctx));
 
   // Everything else needs a token.
@@ -59,6 +62,8 @@ export async function buildServer(ctx: ApiContext, logger?: Logger): Promise<Fas
     await authed.register(inboxRoutes(ctx));
     await authed.register(contactRoutes(ctx));
     await authed.register(rectificationRoutes(ctx));
+    await authed.register(inspectionRoutes(ctx));
+    await authed.register(incidentRoutes(ctx));
   });
   return app;
 }

@@ -90,7 +90,7 @@ export interface CommandSpec<TSnapshot> {
   /** Anyone may send it, without an account (the API sends it with a public principal); the state still decides. */
   public?: boolean;
   /** Semantic checks of the payload against the case (plain functions from rules/); field errors. */
-  check?: (payload: never, snapshot: TSnapshot, at: string) => FieldError[];
+  check?: (payload: never, snapshot: TSnapshot, at: string, actor?: Principal) => FieldError[];
 }
 
 export interface FieldError {
@@ -152,7 +152,7 @@ export interface DrawPanelRequest {
 
 /** Params of the `startCase` action: the host starts another case (a child workflow that outlives this one). */
 export interface StartCaseRequest {
-  caseType: 'listing';
+  caseType: 'listing' | 'rectification';
   caseId: string;
   input: Record<string, unknown>;
 }

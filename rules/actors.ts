@@ -5,13 +5,16 @@
  * (its jurisdiction); anyone holding that role in that unit may claim and complete it.
  */
 
-/** Roles a person can hold. `leader` signs approvals (报批); `admin` keeps platform data such as the calendar. */
-export const ROLES = ['officer', 'leader', 'expert', 'institution', 'admin', 'public'] as const;
+/**
+ * Roles a person can hold. `leader` signs approvals (报批); `admin` keeps platform data such as the
+ * calendar; `inspector` records the findings of random inspections (R16), each in their own unit.
+ */
+export const ROLES = ['officer', 'leader', 'expert', 'inspector', 'institution', 'admin', 'public'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
  * A unit (jurisdiction) written as in the glossary: `national`, `province:<code>`, `locality:<code>`,
- * `industry:<code>`, `expert:<id>`, `institution:<id>`. Province codes are the two-digit GB/T 2260
+ * `industry:<code>`, `expert:<id>`, `inspector:<id>`, `institution:<id>`. Province codes are the two-digit GB/T 2260
  * codes (e.g. `44` Guangdong); locality codes are the six-digit ones (e.g. `440100` Guangzhou).
  */
 export type Unit =
@@ -20,10 +23,11 @@ export type Unit =
   | `locality:${string}`
   | `industry:${string}`
   | `expert:${string}`
+  | `inspector:${string}`
   | `institution:${string}`
   | 'public';
 
-export const UNIT_PATTERN = '^(national|public|province:[0-9]{2}|locality:[0-9]{6}|industry:[a-z0-9-]{1,40}|expert:[A-Za-z0-9_-]{1,64}|institution:[A-Za-z0-9_-]{1,64})$';
+export const UNIT_PATTERN = '^(national|public|province:[0-9]{2}|locality:[0-9]{6}|industry:[a-z0-9-]{1,40}|expert:[A-Za-z0-9_-]{1,64}|inspector:[A-Za-z0-9_-]{1,64}|institution:[A-Za-z0-9_-]{1,64})$';
 const unitRe = new RegExp(UNIT_PATTERN);
 
 export function isUnit(value: string): value is Unit {

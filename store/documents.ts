@@ -157,6 +157,36 @@ export interface DrawDoc {
   drawnAt?: Date;
 }
 
+/** A member of the inspector list of random inspections (R16); recused like experts (employer, past employers). */
+export interface InspectorDoc {
+  _id: string;
+  name: string;
+  /** The department the inspector belongs to, e.g. `province:44`: its officers keep the entry. */
+  unit: string;
+  employer: string;
+  employmentHistory: { employer: string; from: string; to?: string | null }[];
+  active: boolean;
+  updatedAt: Date;
+}
+
+/** A random inspection's draw (R16): committed seed first, then the snapshot, request and result. */
+export interface InspectionDrawDoc {
+  _id: string;
+  caseId: string;
+  seed: string;
+  seedCommitment: string;
+  committedAt: Date;
+  status: 'committed' | 'drawn' | 'failed';
+  /** The full record (`{ input, result }`) that rules/inspection `verifyCampaignDraw` re-runs. */
+  record?: { input: unknown; result: unknown };
+  /** The listings of the drawn institutions as read at the draw (what orders need). */
+  listings?: unknown[];
+  /** What the case received: the assignments (institutions, their listings, inspectors) and shortfalls. */
+  outcome?: unknown;
+  failure?: string;
+  drawnAt?: Date;
+}
+
 /** A listing (R2.1): one institution × kind × occupation in the directory; written only by its listing case. */
 export interface ListingDoc extends Omit<DirectoryEntry, 'listingId'> {
   /** `<kind>:<institution>:<occupation>` */

@@ -3,7 +3,7 @@
  * FerretDB v1 (no transactions, no change streams: every write is an idempotent upsert or insert).
  */
 import { MongoClient, type Collection, type Db, type IndexDescription } from 'mongodb';
-import type { AuditDoc, BarDoc, CalendarYearDoc, CaseDoc, ContactDoc, DirectoryChangeDoc, DrawDoc, ListingDoc, ExpertDoc, NotificationDoc, TaskDoc } from './documents.js';
+import type { AuditDoc, BarDoc, CalendarYearDoc, CaseDoc, ContactDoc, DirectoryChangeDoc, DrawDoc, InspectionDrawDoc, InspectorDoc, ListingDoc, ExpertDoc, NotificationDoc, TaskDoc } from './documents.js';
 
 export interface Store {
   client: MongoClient;
@@ -20,6 +20,10 @@ export interface Store {
   directoryChanges: Collection<DirectoryChangeDoc>;
   /** Where each unit receives notifications (e-mail addresses, a webhook); `_id` is the unit. */
   contacts: Collection<ContactDoc>;
+  /** The inspector list of random inspections (R16), by inspector id. */
+  inspectors: Collection<InspectorDoc>;
+  /** Random inspection draws (R16), keyed by case + step, seed committed first. */
+  inspectionDraws: Collection<InspectionDrawDoc>;
 }
 
 export const DEFAULT_DB = 'dte';
@@ -39,6 +43,8 @@ export function storeFromDb(client: MongoClient, db: Db): Store {
     listings: db.collection<ListingDoc>('listings'),
     directoryChanges: db.collection<DirectoryChangeDoc>('directoryChanges'),
     contacts: db.collection<ContactDoc>('contacts'),
+    inspectors: db.collection<InspectorDoc>('inspectors'),
+    inspectionDraws: db.collection<InspectionDrawDoc>('inspectionDraws'),
   };
 }
 
@@ -72,6 +78,8 @@ export async function ensureIndexes(store: Store): Promise<void> {
     [store.listings as never, { key: { kind: 1, 'occupation.code': 1, status: 1 }, name: 'directory' }],
     [store.directoryChanges as never, { key: { at: -1 }, name: 'change_log' }],
     [store.directoryChanges as never, { key: { listingId: 1, at: -1 }, name: 'listing_changes' }],
+    [store.listings as never, { key: { 'institution.province': 1, status: 1 }, name: 'by_province' }],
+    [store.inspectionDraws as never, { key: { caseId: 1 }, name: 'by_case' }],
   ];
   // One createIndex per index: FerretDB v1 crashes on a createIndexes of several indexes that all exist.
   for (const [collection, { key, ...options }] of indexes) await collection.createIndex(key, options);

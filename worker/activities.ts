@@ -4,6 +4,7 @@ import { createCalendarActivities } from '../activities/calendar.js';
 import { createCaseStoreActivities } from '../activities/caseStore.js';
 import { createDeliveryActivities, type DeliveryChannels } from '../activities/delivery.js';
 import { createDirectoryActivities } from '../activities/directory.js';
+import { createInspectionActivities } from '../activities/inspections.js';
 import { createNotificationActivities } from '../activities/notifications.js';
 import { createPanelActivities } from '../activities/panels.js';
 import type { Config } from '../config/env.js';
@@ -29,6 +30,7 @@ export function createActivities(store: Store, delivery: DeliveryConfig = {}) {
     ...createDeliveryActivities(store, deliveryChannels(delivery)),
     ...createPanelActivities(store),
     ...createDirectoryActivities(store),
+    ...createInspectionActivities(store),
     ...createCalendarActivities({ loadArrangements: () => store.calendarYears.find({}).toArray() }),
   };
 }

@@ -12,6 +12,10 @@ export const CASE_TYPES = {
   listing: { workflowType: 'listingWorkflow', idPrefix: 'listing' },
   /** `rectification:<listing>:<n>`: one case per order (R20.1); several may run against one listing. */
   rectification: { workflowType: 'rectificationWorkflow', idPrefix: 'rectification' },
+  /** `incident:<listing>:<day>-<n>`: one case per incident reported by an evaluation institution (R11). */
+  incident: { workflowType: 'incidentWorkflow', idPrefix: 'incident' },
+  /** `inspection:<department>:<reference>`: one random inspection (R16) of a department. */
+  inspection: { workflowType: 'inspectionWorkflow', idPrefix: 'inspection' },
 } as const;
 export type CaseType = keyof typeof CASE_TYPES;
 

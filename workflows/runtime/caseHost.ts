@@ -33,6 +33,8 @@ import type { createCaseStoreActivities } from '../../activities/caseStore.js';
 import type { ClosedTaskRecord, Grant, StateValue, TaskRecord, TransitionBatch } from '../../activities/contracts.js';
 import type { createNotificationActivities } from '../../activities/notifications.js';
 import type { createDirectoryActivities } from '../../activities/directory.js';
+import type { createInspectionActivities } from '../../activities/inspections.js';
+import type { DrawInspectionRequest } from '../../machines/inspection.machine.js';
 import type { RecordBarRequest } from '../../machines/listing.machine.js';
 import type { createPanelActivities } from '../../activities/panels.js';
 import type { CaseDefinition, DeadlineRequest, DirectoryEntry, DrawPanelRequest, FieldError, NotificationRequest, SignalCaseRequest, StartCaseRequest, TaskSpec } from '../../machines/kit.js';
@@ -55,6 +57,10 @@ const calendar = proxyActivities<ReturnType<typeof createCalendarActivities>>({
 });
 const panels = proxyActivities<ReturnType<typeof createPanelActivities>>({
   startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+const inspections = proxyActivities<ReturnType<typeof createInspectionActivities>>({
+  startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 const directory = proxyActivities<ReturnType<typeof createDirectoryActivities>>({
@@ -186,7 +192,7 @@ export async function runCase<TInput>(definition: CaseDefinition, start: CaseWor
     }
     // Semantic checks before the state's guards, so a bad field is named (400) rather than refused as a state (409).
     const event = { type: cmd.type, ...cmd.payload, at: nowIso(), actor: cmd.actor };
-    const fields = spec.check?.(cmd.payload as never, snapshot, event.at) ?? [];
+    const fields = spec.check?.(cmd.payload as never, snapshot, event.at, cmd.actor) ?? [];
     if (fields.length > 0) {
       throw caseFailure('InvalidInput', fields.map((f) => `${f.field}: ${f.message}`).join('; '), { rule: fields[0]?.rule ?? spec.rule, fields });
     }
@@ -243,6 +249,19 @@ export async function runCase<TInput>(definition: CaseDefinition, start: CaseWor
             event: outcome.ok
               ? { type: 'panel.drawn', draw: outcome.draw, at: nowIso(), actor: SYSTEM_PRINCIPAL }
               : { type: 'panel.drawFailed', reason: outcome.reason, at: nowIso(), actor: SYSTEM_PRINCIPAL },
+          });
+        } else if (action.type === 'drawInspection') {
+          // R16: keyed by case + step, so a retried activity reuses its committed seed.
+          const outcome = await inspections.drawInspection({
+            ...(action.params as DrawInspectionRequest),
+            owner: definition.owner(snapshot) as never,
+            drawId: `${caseId}#${seq}`,
+            drawDate: shanghaiDate(nowIso()),
+          });
+          pending.push({
+            event: outcome.ok
+              ? { type: 'inspection.drawn', draw: outcome.draw, at: nowIso(), actor: SYSTEM_PRINCIPAL }
+              : { type: 'inspection.drawFailed', reason: outcome.reason, at: nowIso(), actor: SYSTEM_PRINCIPAL },
           });
         } else if (!action.type.startsWith('xstate.')) {
           // An action the host cannot perform is a programming error: fail the workflow task, not the case.
