@@ -28,7 +28,7 @@ describe('replay of recorded histories', () => {
 
   it('has recorded histories of every released workflow type to replay', () => {
     expect(planFiles.length).toBeGreaterThanOrEqual(3);
-    expect(files.some((f) => f.startsWith('application-'))).toBe(true);
+    for (const type of ['application-', 'listing-', 'rectification-']) expect(files.some((f) => f.startsWith(type))).toBe(true);
   });
 
   it.each(files)('%s replays against the current workflow code', async (f) => {

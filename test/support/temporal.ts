@@ -1,5 +1,8 @@
 /** Temporal test environments for workflow tests, backed by the servers scripts/dev-services.mjs provisions. */
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -37,4 +40,10 @@ export function useTimeSkippingEnv(): () => TestWorkflowEnvironment {
     if (!env) throw new Error('the time-skipping environment is not started yet');
     return env;
   };
+}
+
+/** Records a workflow's history as a replay fixture (test/replay/histories) when UPDATE_REPLAY_FIXTURES=1. */
+export async function saveHistory(name: string, h: WorkflowHandle): Promise<void> {
+  if (process.env.UPDATE_REPLAY_FIXTURES !== '1') return;
+  writeFileSync(fileURLToPath(new URL(`../replay/histories/${name}.json`, import.meta.url)), historyToJSON(await h.fetchHistory()));
 }

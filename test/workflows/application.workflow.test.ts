@@ -3,10 +3,7 @@
  * review, a random panel with a replacement, votes, recheck, the round's notice outcome by signal; and a
  * missed correction deadline withdrawing the application.
  */
-import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import type { ApplicationInput } from '../../machines/application.machine.js';
@@ -16,7 +13,7 @@ import { commitSeed, verifyDraw, type DrawRequest, type DrawResult, type PoolSna
 import { applicationWorkflow, caseEventSignal, caseViewQuery, commandUpdate } from '../../workflows/index.js';
 import { gdOfficer, natOfficer } from '../fixtures/principals.js';
 import { fakeActivities } from '../support/fakeActivities.js';
-import { useTimeSkippingEnv, workflowBundle } from '../support/temporal.js';
+import { saveHistory, useTimeSkippingEnv, workflowBundle } from '../support/temporal.js';
 import { expertPool } from '../fixtures/experts.js';
 
 const testEnv = useTimeSkippingEnv();
@@ -49,12 +46,6 @@ async function withWorker<T>(fake: ReturnType<typeof fakeActivities>, fn: (tq: s
 const start = (tq: string, name: string) =>
   testEnv().client.workflow.start(applicationWorkflow, { workflowId: `application:test:i001:${field}:${name}-${Date.now()}`, taskQueue: tq, args: [{ input: input() }] });
 const send = (h: WorkflowHandle, type: string, payload: Record<string, unknown>, actor: Principal) => h.executeUpdate(commandUpdate, { args: [{ type, payload, actor }] });
-
-/** Records the history as a replay fixture when UPDATE_REPLAY_FIXTURES=1 (see test/replay). */
-async function saveHistory(name: string, h: WorkflowHandle) {
-  if (process.env.UPDATE_REPLAY_FIXTURES !== '1') return;
-  writeFileSync(fileURLToPath(new URL(`../replay/histories/${name}.json`, import.meta.url)), historyToJSON(await h.fetchHistory()));
-}
 
 describe('application workflow (R7.2–R7.5)', () => {
   it('R7.3 missing the correction deadline withdraws the application', async () => {

@@ -21,7 +21,7 @@ import { SYSTEM_PRINCIPAL, type Principal } from '../../rules/actors.js';
 import { caseViewQuery, commandUpdate, listingWorkflow } from '../../workflows/index.js';
 import { gdOfficer, institution } from '../fixtures/principals.js';
 import { fakeActivities } from '../support/fakeActivities.js';
-import { useTimeSkippingEnv, workflowBundle } from '../support/temporal.js';
+import { saveHistory, useTimeSkippingEnv, workflowBundle } from '../support/temporal.js';
 
 const testEnv = useTimeSkippingEnv();
 
@@ -116,6 +116,7 @@ describe('listing lifecycles on durable timers (R5.2, R9, R14.2)', () => {
       ]);
       // One period, one run.
       expect(await runsOf(h)).toBe('COMPLETED');
+      await saveHistory('listing-missed-deadline', h);
     });
   });
 

@@ -15,7 +15,7 @@ import { plusDays, shanghaiDate } from '../../rules/calendar/dates.js';
 import { caseViewQuery, commandUpdate, listingWorkflow, rectificationWorkflow } from '../../workflows/index.js';
 import { gdOfficer, institution, natOfficer } from '../fixtures/principals.js';
 import { fakeActivities } from '../support/fakeActivities.js';
-import { useTimeSkippingEnv, workflowBundle } from '../support/temporal.js';
+import { saveHistory, useTimeSkippingEnv, workflowBundle } from '../support/temporal.js';
 
 const testEnv = useTimeSkippingEnv();
 const miitOfficer: Principal = { id: 'miit-officer', name: 'industry department', role: 'officer', unit: 'industry:miit' };
@@ -138,6 +138,8 @@ describe('rectification orders on durable timers (R20)', () => {
       expect(summary).toMatchObject({ status: 'removed', rectifications: [{ caseId: h.workflowId, status: 'removed' }] });
       expect(fake.bars).toEqual([expect.objectContaining({ institutionId: 'i001', occupationCode: field })]);
       expect(fake.batches.filter((b) => b.case.caseId === listing.workflowId).at(-1)!.directory).toMatchObject({ change: 'removed' });
+      await saveHistory('rectification-refused-removed', h);
+      await saveHistory('listing-removed', listing);
     });
   });
 
