@@ -18,7 +18,9 @@ import { inboxRoutes } from './routes/inbox.js';
 import { publicSelectionRoutes, selectionRoutes } from './routes/selection.js';
 import { rectificationRoutes } from './routes/rectifications.js';
 import { inspectionRoutes, publicInspectionRoutes } from './routes/inspections.js';
+import { conductReviewRoutes } from './routes/conductReviews.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { conductRoutes, publicConductRoutes } from './routes/conduct.js';
 import { selectionPlanRoutes } from './routes/selectionPlans.js';
 
 /** Request bodies above this are refused with 413: commands and plans are small. */
@@ -50,6 +52,7 @@ export async function buildServer(ctx: ApiContext, logger?: Logger): Promise<Fas
   await app.register(publicSelectionRoutes(ctx));
   await app.register(directoryRoutes(ctx));
   await app.register(publicInspectionRoutes(ctx));
+  await app.register(publicConductRoutes(ctx));
   if (ctx.config.devTokens) await app.register(devRoutes(ctx));
 
   // Everything else needs a token.
@@ -63,7 +66,9 @@ export async function buildServer(ctx: ApiContext, logger?: Logger): Promise<Fas
     await authed.register(contactRoutes(ctx));
     await authed.register(rectificationRoutes(ctx));
     await authed.register(inspectionRoutes(ctx));
+    await authed.register(conductReviewRoutes(ctx));
     await authed.register(incidentRoutes(ctx));
+    await authed.register(conductRoutes(ctx));
   });
   return app;
 }

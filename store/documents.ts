@@ -187,6 +187,45 @@ export interface InspectionDrawDoc {
   drawnAt?: Date;
 }
 
+/** R18(g): a registered relation between two institutions (subsidiary, branch, technical support unit). */
+export interface RelationDoc {
+  /** `<from>~<to>~<type>` */
+  _id: string;
+  from: string;
+  to: string;
+  type: 'subsidiary' | 'branch' | 'technicalSupport';
+  registeredBy: Principal;
+  registeredAt: Date;
+}
+
+/** R17(a): an institution's registered training sites, with the flags of the last check. */
+export interface TrainingSitesDoc {
+  /** The institution id. */
+  _id: string;
+  province: string;
+  sites: { id: string; province: string; address: string }[];
+  flags: { siteId: string; rule: string; message: string }[];
+  updatedBy: Principal;
+  updatedAt: Date;
+}
+
+/** R19: a certificate template an institution registers, with the wording check's result. */
+export interface CertificateTemplateDoc {
+  /** `<institution>~<template id>` */
+  _id: string;
+  institutionId: string;
+  templateId: string;
+  kind: 'training' | 'evaluation';
+  title: string;
+  text: string;
+  images: { name: string }[];
+  check: { hits: unknown[]; manualChecks: unknown[] };
+  status: 'accepted' | 'needsCorrection' | 'needsManualCheck';
+  version: number;
+  registeredBy: Principal;
+  registeredAt: Date;
+}
+
 /** A listing (R2.1): one institution × kind × occupation in the directory; written only by its listing case. */
 export interface ListingDoc extends Omit<DirectoryEntry, 'listingId'> {
   /** `<kind>:<institution>:<occupation>` */

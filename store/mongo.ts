@@ -3,7 +3,7 @@
  * FerretDB v1 (no transactions, no change streams: every write is an idempotent upsert or insert).
  */
 import { MongoClient, type Collection, type Db, type IndexDescription } from 'mongodb';
-import type { AuditDoc, BarDoc, CalendarYearDoc, CaseDoc, ContactDoc, DirectoryChangeDoc, DrawDoc, InspectionDrawDoc, InspectorDoc, ListingDoc, ExpertDoc, NotificationDoc, TaskDoc } from './documents.js';
+import type { AuditDoc, BarDoc, CalendarYearDoc, CaseDoc, ContactDoc, DirectoryChangeDoc, DrawDoc, CertificateTemplateDoc, InspectionDrawDoc, RelationDoc, TrainingSitesDoc, InspectorDoc, ListingDoc, ExpertDoc, NotificationDoc, TaskDoc } from './documents.js';
 
 export interface Store {
   client: MongoClient;
@@ -24,6 +24,12 @@ export interface Store {
   inspectors: Collection<InspectorDoc>;
   /** Random inspection draws (R16), keyed by case + step, seed committed first. */
   inspectionDraws: Collection<InspectionDrawDoc>;
+  /** R18(g): registered relations between institutions. */
+  relations: Collection<RelationDoc>;
+  /** R17(a): each institution's training sites. */
+  trainingSites: Collection<TrainingSitesDoc>;
+  /** R19: certificate templates with their wording checks. */
+  certificateTemplates: Collection<CertificateTemplateDoc>;
 }
 
 export const DEFAULT_DB = 'dte';
@@ -45,6 +51,9 @@ export function storeFromDb(client: MongoClient, db: Db): Store {
     contacts: db.collection<ContactDoc>('contacts'),
     inspectors: db.collection<InspectorDoc>('inspectors'),
     inspectionDraws: db.collection<InspectionDrawDoc>('inspectionDraws'),
+    relations: db.collection<RelationDoc>('relations'),
+    trainingSites: db.collection<TrainingSitesDoc>('trainingSites'),
+    certificateTemplates: db.collection<CertificateTemplateDoc>('certificateTemplates'),
   };
 }
 
@@ -80,6 +89,9 @@ export async function ensureIndexes(store: Store): Promise<void> {
     [store.directoryChanges as never, { key: { listingId: 1, at: -1 }, name: 'listing_changes' }],
     [store.listings as never, { key: { 'institution.province': 1, status: 1 }, name: 'by_province' }],
     [store.inspectionDraws as never, { key: { caseId: 1 }, name: 'by_case' }],
+    [store.relations as never, { key: { from: 1 }, name: 'by_from' }],
+    [store.relations as never, { key: { to: 1 }, name: 'by_to' }],
+    [store.certificateTemplates as never, { key: { institutionId: 1, templateId: 1 }, name: 'by_institution' }],
   ];
   // One createIndex per index: FerretDB v1 crashes on a createIndexes of several indexes that all exist.
   for (const [collection, { key, ...options }] of indexes) await collection.createIndex(key, options);

@@ -16,6 +16,8 @@ export const CASE_TYPES = {
   incident: { workflowType: 'incidentWorkflow', idPrefix: 'incident' },
   /** `inspection:<department>:<reference>`: one random inspection (R16) of a department. */
   inspection: { workflowType: 'inspectionWorkflow', idPrefix: 'inspection' },
+  /** `conduct-review:<evaluation listing>~<training listing>`: one review per detected R18(g) conflict. */
+  conductReview: { workflowType: 'conductReviewWorkflow', idPrefix: 'conduct-review' },
 } as const;
 export type CaseType = keyof typeof CASE_TYPES;
 

@@ -5,6 +5,7 @@ export { roundWorkflow, type RoundWorkflowInput } from './round.workflow.js';
 export { listingWorkflow, type ListingWorkflowInput } from './listing.workflow.js';
 export { rectificationWorkflow, type RectificationWorkflowInput } from './rectification.workflow.js';
 export { inspectionWorkflow, type InspectionWorkflowInput } from './inspection.workflow.js';
+export { conductReviewWorkflow, type ConductReviewWorkflowInput } from './conductReview.workflow.js';
 export { incidentWorkflow, type IncidentWorkflowInput } from './incident.workflow.js';
 export { caseEventSignal, caseViewQuery, commandUpdate, recomputeDeadlinesSignal, type CaseView, type CommandArgs, type CommandResult } from './runtime/messages.js';
 export type { CaseResult, CaseWorkflowInput } from './runtime/caseHost.js';
