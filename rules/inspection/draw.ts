@@ -595,11 +595,19 @@ export function drawCampaign(input: CampaignDrawInput): CampaignDraw {
   const k = req.inspectorsPerInstitution;
   const loadCap = inspectors.length === 0 ? 0 : Math.ceil((drawnCount * k) / inspectors.length);
   const load = new Map<string, number>();
-  const institutions: DrawnInstitution[] = [];
-  const shortfalls: Shortfall[] = [];
-  for (const institutionId of drawnIds) {
-    const related = req.related.get(organisationKey(institutionId)) ?? [];
-    const recused = inspectors.flatMap((i) => recusalsOf(i, institutionId, related, req.drawDate, cutoff));
+  const staffed = new Map<string, { drawn: DrawnInstitution; shortfall?: Shortfall }>();
+  const recusalsByInstitution = new Map(
+    drawnIds.map((institutionId) => {
+      const related = req.related.get(organisationKey(institutionId)) ?? [];
+      return [institutionId, inspectors.flatMap((i) => recusalsOf(i, institutionId, related, req.drawDate, cutoff))] as const;
+    }),
+  );
+  // Most constrained first: the institution with the fewest unrecused inspectors is staffed first (ties in
+  // draw order), so a recusal does not leave it short after others took the inspectors it may have.
+  const unrecusedCount = (id: string) => inspectors.length - new Set(recusalsByInstitution.get(id)!.map((r) => r.inspectorId)).size;
+  const staffingOrder = drawnIds.map((id, i) => ({ id, i })).sort((a, b) => unrecusedCount(a.id) - unrecusedCount(b.id) || a.i - b.i);
+  for (const { id: institutionId } of staffingOrder) {
+    const recused = recusalsByInstitution.get(institutionId)!;
     const recusedIds = new Set(recused.map((r) => r.inspectorId));
     const assigned: string[] = [];
     let atCap = 0;
@@ -613,11 +621,12 @@ export function drawCampaign(input: CampaignDrawInput): CampaignDraw {
       assigned.push(id);
     }
     for (const id of assigned) load.set(id, (load.get(id) ?? 0) + 1);
-    institutions.push({ institutionId, listings: byInstitutionId.get(institutionId)?.listings ?? [], inspectors: assigned, recused });
+    const drawn: DrawnInstitution = { institutionId, listings: byInstitutionId.get(institutionId)?.listings ?? [], inspectors: assigned, recused };
+    let shortfall: Shortfall | undefined;
     if (assigned.length < k) {
       const unrecused = inspectors.length - recusedIds.size;
       const reason: ShortfallReason = unrecused < k ? 'too-few-unrecused-inspectors' : 'load-limit';
-      shortfalls.push({
+      shortfall = {
         institutionId,
         rule: 'R16',
         required: k,
@@ -628,9 +637,12 @@ export function drawCampaign(input: CampaignDrawInput): CampaignDraw {
           `needs ${k} inspectors, ${assigned.length} assigned: of ${inspectors.length} active inspector(s), ${recusedIds.size} recused` +
           (atCap > 0 ? ` and ${atCap} already at the maximum load of ${loadCap}` : '') +
           '. Add inspectors (or review the recusals) and assign the missing ones.',
-      });
+      };
     }
+    staffed.set(institutionId, { drawn, ...(shortfall ? { shortfall } : {}) });
   }
+  const institutions: DrawnInstitution[] = drawnIds.map((id) => staffed.get(id)!.drawn);
+  const shortfalls: Shortfall[] = drawnIds.flatMap((id) => (staffed.get(id)!.shortfall ? [staffed.get(id)!.shortfall!] : []));
   const result: Omit<CampaignDraw, 'proof'> = {
     algorithm: inspectionPolicy.algorithm,
     rule: 'R16',

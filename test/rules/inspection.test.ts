@@ -477,3 +477,18 @@ describe('R16 random inspection: invalid input', () => {
     expect(error.rule).toBe('R16');
   });
 });
+
+describe('R16 staffing: the most constrained institution first', () => {
+  it('R16 four inspectors for two institutions of two seats, one recused from an institution: never short, whatever the seed', () => {
+    const L = (inst: string, occ: string) => ({ listingId: `training:${inst}:${occ}`, kind: 'training' as const, institution: { id: inst, name: inst, province: '44' }, occupation: { code: occ }, status: 'valid' as const });
+    const person = (id: string, employer: string) => ({ id, name: id, unit: 'province:44', employer, employmentHistory: [{ employer, from: '2020-01-01', to: null }], active: true });
+    const listings = [L('i001', '2-02-10-09'), L('i003', '2-02-10-09'), L('i005', '6-31-01-09')];
+    const staff = [person('p001', 'institution:i001'), person('p002', 'x'), person('p003', 'x'), person('p004', 'y')];
+    for (let n = 0; n < 60; n++) {
+      const seed = createHash('sha256').update(`seed-${n}`).digest('hex');
+      const r = drawCampaign({ seed, campaignId: 'c', jurisdiction: 'province:44', listings, institutionCount: 2, inspectors: staff, inspectorsPerInstitution: 2, drawDate: '2026-11-28' });
+      expect(r.shortfalls).toEqual([]);
+      for (const i of r.institutions) if (i.institutionId === 'i001') expect(i.inspectors).not.toContain('p001');
+    }
+  });
+});
