@@ -4,25 +4,19 @@
  */
 import { Type, type Static } from 'typebox';
 import { shanghaiDate } from '../rules/calendar/dates.js';
-import { rectificationPolicy } from '../rules/rectification/policy.js';
+import { checkOrderDue, OrderDueSchema, OrderModeSchema } from '../rules/rectification/order.js';
 import { conductReviewMachine, conflictText, reviewerOfficer, type ConductReviewMachine } from './conductReview.machine.js';
 import type { CaseDefinition, FieldError, PublicStatus } from './kit.js';
 
 const Reason = Type.String({ minLength: 1, maxLength: 5000, pattern: '\\S' });
-const { deadline: limits } = rectificationPolicy;
 
 export const conductReviewPayloads = {
   DISMISS_CONFLICT: Type.Object({ reason: Reason }, { additionalProperties: false }),
   CONFIRM_CONFLICT: Type.Object(
     {
       reason: Reason,
-      mode: Type.Union([Type.Literal('immediate'), Type.Literal('deadline')]),
-      due: Type.Optional(
-        Type.Union([
-          Type.Object({ date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }) }, { additionalProperties: false }),
-          Type.Object({ workingDays: Type.Integer({ minimum: limits.minWorkingDays, maximum: limits.maxWorkingDays }) }, { additionalProperties: false }),
-        ]),
-      ),
+      mode: OrderModeSchema,
+      due: Type.Optional(OrderDueSchema),
     },
     { additionalProperties: false },
   ),
@@ -38,10 +32,7 @@ const statuses: Record<string, PublicStatus> = {
 
 /** R20.1: the order's deadline is a day after today; an immediate order has none. */
 export function checkConfirmation(p: Payloads['CONFIRM_CONFLICT'], at: string): FieldError[] {
-  if (p.mode === 'deadline' && !p.due) return [{ field: '/due', message: 'required for mode "deadline"', rule: 'R20.1' }];
-  if (p.mode === 'immediate' && p.due) return [{ field: '/due', message: 'not allowed for mode "immediate"', rule: 'R16' }];
-  if (p.due && 'date' in p.due && p.due.date <= shanghaiDate(at)) return [{ field: '/due/date', message: `the deadline must be a day after today (${shanghaiDate(at)})`, rule: 'R20.1' }];
-  return [];
+  return checkOrderDue(p.mode, p.due, shanghaiDate(at));
 }
 
 export const conductReviewCase: CaseDefinition<ConductReviewMachine, Snapshot> = {

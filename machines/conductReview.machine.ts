@@ -7,14 +7,14 @@
  * institution to rectify under R18(g) in the same step (R20.1).
  */
 import { assign, setup } from 'xstate';
-import { sameAssignee, type Assignee, type Principal, type Unit } from '../rules/actors.js';
+import { type Assignee, type Principal, type Unit } from '../rules/actors.js';
 import type { Deadline } from '../rules/calendar/deadline.js';
 import type { IsoDate } from '../rules/calendar/dates.js';
 import type { Kind, Occupation } from '../rules/kinds.js';
 import { policy } from '../rules/policy.js';
 import type { DeadlineRequest, DeadlinesSetEvent, DeadlineReachedEvent, EventMeta, NotificationRequest, ReminderRecord, StartCaseRequest } from './kit.js';
 import type { RectificationInput } from './rectification.machine.js';
-import { deadlineIs, reminderOf, withDeadlines, withReminder } from './steps.js';
+import { deadlineIs, notifyParams, reminderOf, withDeadlines, withReminder } from './steps.js';
 
 export interface ReviewedListing {
   listingId: string;
@@ -62,13 +62,6 @@ export function conflictText(ctx: Pick<ConductReviewContext, 'evaluation' | 'tra
   return `${e.institution.name} evaluates ${e.occupation.code} (${e.listingId}) while ${t.institution.name} trains in it (${t.listingId}): ${how} (R18(g)).`;
 }
 
-const notifyParams = (to: Assignee[], template: string, subject: string, body: string, rule: string): NotificationRequest => ({
-  to: to.filter((a, i) => to.findIndex((b) => sameAssignee(a, b)) === i),
-  template,
-  subject,
-  body,
-  rule,
-});
 
 /** The R18(g) order the confirmation issues against the evaluation listing. */
 export function orderOf(ctx: ConductReviewContext, event: Extract<ConductReviewCommand, { type: 'CONFIRM_CONFLICT' }> & EventMeta): StartCaseRequest {

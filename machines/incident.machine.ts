@@ -20,12 +20,12 @@
  * `deadlines.set`; timers come as `deadline.reached`.
  */
 import { assign, setup } from 'xstate';
-import { sameAssignee, type Assignee, type Principal, type Unit } from '../rules/actors.js';
+import { type Assignee, type Principal, type Unit } from '../rules/actors.js';
 import type { Deadline } from '../rules/calendar/deadline.js';
 import type { Kind, Occupation } from '../rules/kinds.js';
 import { escalationLadder, INCIDENT_CATEGORIES, incidentPolicy, industryDepartmentOf, localHrOf, reportedTo, type IncidentCategory } from '../rules/incident/policy.js';
 import type { DeadlineRequest, DeadlinesSetEvent, DeadlineReachedEvent, EventMeta, NotificationRequest, ReminderRecord } from './kit.js';
-import { deadlineIs, stepDeadlines, withDeadlines, withReminder } from './steps.js';
+import { deadlineIs, notifyParams, stepDeadlines, withDeadlines, withReminder } from './steps.js';
 
 export interface IncidentInput {
   caseId: string;
@@ -129,13 +129,6 @@ export function followUpRequest(from: string, workingDays: number): DeadlineRequ
   return stepDeadlines('followUp', { ...incidentPolicy.followUp, due: { workingDays } }, from);
 }
 
-const notifyParams = (to: Assignee[], template: string, subject: string, body: string, rule: string): NotificationRequest => ({
-  to: to.filter((a, i) => to.findIndex((b) => sameAssignee(a, b)) === i),
-  template,
-  subject,
-  body,
-  rule,
-});
 const categoryLabel = (ctx: Pick<IncidentContext, 'category'>) => `${INCIDENT_CATEGORIES[ctx.category]} (${ctx.category})`;
 const incidentName = (ctx: IncidentContext) => `${categoryLabel(ctx)} — ${ctx.institution.name}, ${ctx.occupation.name}`;
 const dueText = (ctx: IncidentContext, name: string) => {

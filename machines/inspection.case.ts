@@ -7,11 +7,12 @@
  * Public status codes: `drawing | drawFailed | inspecting | review | published | closed | cancelled`.
  */
 import { Type, type Static } from 'typebox';
-import { plusDays, shanghaiDate } from '../rules/calendar/dates.js';
+import { shanghaiDate } from '../rules/calendar/dates.js';
 // checklists.js, not conduct/index.js: the index would bundle the traditional-character dictionaries into workflows.
 import { inspectionChecklist } from '../rules/conduct/checklists.js';
 import { sameAssignee, type Principal } from '../rules/actors.js';
-import { rectificationPolicy, uncitable } from '../rules/rectification/policy.js';
+import { checkOrderDue, OrderDueSchema, OrderModeSchema } from '../rules/rectification/order.js';
+import { uncitable } from '../rules/rectification/policy.js';
 import type { CaseDefinition, FieldError, PublicStatus, TaskSpec } from './kit.js';
 import {
   findingsByListing,
@@ -25,7 +26,6 @@ import {
 import { leafState } from './steps.js';
 
 const Text = (min: number, max = 5000) => Type.String({ minLength: min, maxLength: max, ...(min > 0 ? { pattern: '\\S' } : {}) });
-const { deadline: limits } = rectificationPolicy;
 
 export const inspectionPayloads = {
   RECORD_FINDINGS: Type.Object(
@@ -49,13 +49,8 @@ export const inspectionPayloads = {
   PUBLISH_RESULTS: Type.Object({ summary: Text(1) }, { additionalProperties: false }),
   ISSUE_ORDERS: Type.Object(
     {
-      mode: Type.Union([Type.Literal('immediate'), Type.Literal('deadline')]),
-      due: Type.Optional(
-        Type.Union([
-          Type.Object({ date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }) }, { additionalProperties: false }),
-          Type.Object({ workingDays: Type.Integer({ minimum: limits.minWorkingDays, maximum: limits.maxWorkingDays }) }, { additionalProperties: false }),
-        ]),
-      ),
+      mode: OrderModeSchema,
+      due: Type.Optional(OrderDueSchema),
       institutions: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 500 })),
     },
     { additionalProperties: false },
@@ -110,12 +105,7 @@ export function checkFindings(ctx: Pick<InspectionContext, 'draw'>, p: Inspectio
 export function checkOrders(ctx: Pick<InspectionContext, 'draw' | 'records'>, p: InspectionPayloads['ISSUE_ORDERS'], at: string): FieldError[] {
   const today = shanghaiDate(at);
   const errors: FieldError[] = [];
-  if (p.mode === 'deadline' && !p.due) errors.push({ field: '/due', message: 'required for mode "deadline"', rule: 'R20.1' });
-  if (p.mode === 'immediate' && p.due) errors.push({ field: '/due', message: 'not allowed for mode "immediate"', rule: 'R16' });
-  if (p.due && 'date' in p.due) {
-    if (p.due.date <= today) errors.push({ field: '/due/date', message: `the deadline must be a day after today (${today}), not ${p.due.date}`, rule: 'R20.1' });
-    else if (p.due.date > plusDays(today, limits.maxDaysAhead)) errors.push({ field: '/due/date', message: `at most ${limits.maxDaysAhead} days ahead`, rule: 'R20.1' });
-  }
+  errors.push(...checkOrderDue(p.mode, p.due, today));
   (p.institutions ?? []).forEach((id, i) => {
     if (!ctx.records.some((r) => r.institutionId === id && r.findings.length > 0)) errors.push({ field: `/institutions/${i}`, message: `no findings recorded for ${id}`, rule: 'R16' });
   });

@@ -17,7 +17,7 @@ import type { Kind, Occupation } from '../rules/kinds.js';
 import { policy } from '../rules/policy.js';
 import type { DeadlinesSetEvent, DeadlineReachedEvent, EventMeta, NotificationRequest, ReminderRecord, StartCaseRequest } from './kit.js';
 import type { Breach, RectificationInput } from './rectification.machine.js';
-import { deadlineIs, reminderOf, withDeadlines, withReminder } from './steps.js';
+import { deadlineIs, notifyParams, reminderOf, withDeadlines, withReminder } from './steps.js';
 
 export type InspectionJurisdiction = 'national' | `province:${string}`;
 
@@ -170,13 +170,6 @@ export function orderFor(ctx: InspectionContext, item: ReturnType<typeof finding
   return { caseType: 'rectification', caseId, input: input as unknown as Record<string, unknown> };
 }
 
-const notifyParams = (to: Assignee[], template: string, subject: string, body: string, rule: string): NotificationRequest => ({
-  to: to.filter((a, i) => to.findIndex((b) => sameAssignee(a, b)) === i),
-  template,
-  subject,
-  body,
-  rule,
-});
 
 const inspectionSetup = setup({
   types: {

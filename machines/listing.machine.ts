@@ -36,7 +36,7 @@
  * *lapsing* with R9.2 grounds keeps its R9.3 bar: withdrawing cannot undo a deemed abandonment.
  */
 import { and, assign, enqueueActions, not, setup } from 'xstate';
-import { sameAssignee, type Assignee, type Principal, type Unit } from '../rules/actors.js';
+import { type Assignee, type Principal, type Unit } from '../rules/actors.js';
 import type { Deadline, DeadlineSpec } from '../rules/calendar/deadline.js';
 import { plusDays, shanghaiDate, yearOf, type IsoDate } from '../rules/calendar/dates.js';
 import type { Kind, Occupation } from '../rules/kinds.js';
@@ -45,7 +45,7 @@ import { annualReportEscalationText, annualReportReminderText, annualReportSpecs
 import { listingPolicy, type ListingEndReason, type ListingRecipient } from '../rules/listing/policy.js';
 import { renewalDeadline, renewalReminders, renewedPeriod, validityPeriod, type ValidityPeriod } from '../rules/listing/validity.js';
 import type { DeadlineRequest, DeadlinesSetEvent, DeadlineReachedEvent, EventMeta, InstitutionContact, NotificationRequest, ReminderRecord, SignalCaseRequest } from './kit.js';
-import { deadlineIs, withDeadlines, withReminder } from './steps.js';
+import { deadlineIs, notifyParams, withDeadlines, withReminder } from './steps.js';
 
 export interface ListingInput {
   caseId: string;
@@ -259,13 +259,6 @@ export function judgeForfeiture(ctx: ListingContext, at: string): Forfeiture {
   });
 }
 
-const notifyParams = (to: Assignee[], template: string, subject: string, body: string, rule: string): NotificationRequest => ({
-  to: to.filter((a, i) => to.findIndex((b) => sameAssignee(a, b)) === i),
-  template,
-  subject,
-  body,
-  rule,
-});
 const listingName = (ctx: ListingContext) => `${ctx.institution.name} — ${ctx.occupation.name} (${ctx.kind}, ${ctx.listingId})`;
 
 /** Is the instant `at` no later than the deadline `name` (from context, else from the rules)? */

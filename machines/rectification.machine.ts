@@ -16,13 +16,13 @@
  * may be referred to the competent authority as fraud (R21), annotated on the listing.
  */
 import { assign, setup } from 'xstate';
-import { sameAssignee, type Assignee, type Principal, type Unit } from '../rules/actors.js';
+import { type Assignee, type Principal, type Unit } from '../rules/actors.js';
 import type { Deadline, DeadlineSpec } from '../rules/calendar/deadline.js';
 import type { IsoDate } from '../rules/calendar/dates.js';
 import type { Kind, Occupation } from '../rules/kinds.js';
 import { nextLevelUp, rectificationPolicy } from '../rules/rectification/policy.js';
 import type { DeadlineRequest, DeadlinesSetEvent, DeadlineReachedEvent, EventMeta, NotificationRequest, ReminderRecord, SignalCaseRequest } from './kit.js';
-import { deadlineIs, withDeadlines, withReminder } from './steps.js';
+import { deadlineIs, notifyParams, withDeadlines, withReminder } from './steps.js';
 
 /** A breached rule and what was found (R20.1). */
 export interface Breach {
@@ -115,13 +115,6 @@ export function orderDeadline(ctx: Pick<RectificationContext, 'mode' | 'due' | '
   };
 }
 
-const notifyParams = (to: Assignee[], template: string, subject: string, body: string, rule: string): NotificationRequest => ({
-  to: to.filter((a, i) => to.findIndex((b) => sameAssignee(a, b)) === i),
-  template,
-  subject,
-  body,
-  rule,
-});
 const orderName = (ctx: RectificationContext) => `${ctx.institution.name} — ${ctx.occupation.name} (${ctx.breaches.map((b) => b.rule).join(', ')})`;
 const dueText = (ctx: RectificationContext) => {
   const d = ctx.deadlines.rectificationDue;

@@ -3,7 +3,8 @@
  * and reminders counted back from it) and the guards that recognise its deadline events. Pure.
  */
 import { policy, type StepPolicy } from '../rules/policy.js';
-import type { DeadlineRequest, ReminderRecord } from './kit.js';
+import { sameAssignee, type Assignee } from '../rules/actors.js';
+import type { DeadlineRequest, NotificationRequest, ReminderRecord } from './kit.js';
 
 /** `<prefix>Due` at the end of the due day, and `<prefix>Reminder<n>` at the policy's reminder time. */
 export function stepDeadlines(prefix: string, step: StepPolicy, from: string): DeadlineRequest {
@@ -39,4 +40,9 @@ export function leafState(value: StateValue): string {
   if (typeof value === 'string') return value;
   const [k, v] = Object.entries(value)[0]!;
   return `${k}.${leafState(v!)}`;
+}
+
+/** Params of the `notify` action: one message to each distinct recipient (a role in a unit). */
+export function notifyParams(to: Assignee[], template: string, subject: string, body: string, rule: string): NotificationRequest {
+  return { to: to.filter((a, i) => to.findIndex((b) => sameAssignee(a, b)) === i), template, subject, body, rule };
 }

@@ -11,8 +11,8 @@ import { Type, type Static } from 'typebox';
 import { rectificationCase } from '../../machines/rectification.case.js';
 import type { RectificationInput } from '../../machines/rectification.machine.js';
 import type { Principal, Unit } from '../../rules/actors.js';
-import { plusDays, shanghaiDate, parseIsoDate } from '../../rules/calendar/dates.js';
-import { orderingAuthority, rectificationPolicy, uncitable } from '../../rules/rectification/index.js';
+import { shanghaiDate } from '../../rules/calendar/dates.js';
+import { checkOrderDue, OrderDueSchema, OrderModeSchema, orderingAuthority, uncitable } from '../../rules/rectification/index.js';
 import type { ListingDoc } from '../../store/documents.js';
 import { CASE_TYPES } from '../../workflows/caseTypes.js';
 import { rectificationWorkflow } from '../../workflows/index.js';
@@ -24,8 +24,6 @@ import { ApiError, ErrorSchema } from '../errors.js';
 import { CaseSchema } from '../schemas.js';
 import { waitForProjection } from './selectionPlans.js';
 
-const { deadline: limits } = rectificationPolicy;
-
 export const OrderSchema = Type.Object(
   {
     listingId: Type.String({ minLength: 1, maxLength: 200 }),
@@ -33,13 +31,8 @@ export const OrderSchema = Type.Object(
       Type.Object({ rule: Type.String({ pattern: '^R[0-9]{1,2}(\\.[0-9])?(\\([a-g]\\))?$' }), finding: Type.String({ minLength: 1, maxLength: 5000, pattern: '\\S' }) }, { additionalProperties: false }),
       { minItems: 1, maxItems: 20 },
     ),
-    mode: Type.Union([Type.Literal('immediate'), Type.Literal('deadline')]),
-    due: Type.Optional(
-      Type.Union([
-        Type.Object({ date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }) }, { additionalProperties: false }),
-        Type.Object({ workingDays: Type.Integer({ minimum: limits.minWorkingDays, maximum: limits.maxWorkingDays }) }, { additionalProperties: false }),
-      ]),
-    ),
+    mode: OrderModeSchema,
+    due: Type.Optional(OrderDueSchema),
     source: Type.Optional(Type.Object({ campaignCaseId: Type.String({ minLength: 1, maxLength: 300 }), institutionId: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false })),
   },
   { additionalProperties: false },
@@ -64,21 +57,8 @@ export async function orderInput(ctx: ApiContext, p: Principal, order: Order, to
     const fields = order.breaches.flatMap((b, i) => (bad.includes(b.rule) ? [{ field: `/breaches/${i}/rule`, message: `${b.rule} does not apply to a ${listing.kind} listing`, rule: 'R20.1' }] : []));
     throw new ApiError(400, 'InvalidInput', fields.map((f) => f.message).join('; '), { rule: 'R20.1', fields });
   }
-  if (order.mode === 'deadline') {
-    if (!order.due) throw new ApiError(400, 'InvalidInput', 'an order within a deadline needs `due`: a date or a number of working days', { rule: 'R20.1', fields: [{ field: '/due', message: 'required for mode "deadline"' }] });
-    if ('date' in order.due) {
-      const fail = (message: string) => new ApiError(400, 'InvalidInput', `due.date: ${message}`, { rule: 'R20.1', fields: [{ field: '/due/date', message }] });
-      try {
-        parseIsoDate(order.due.date, 'due.date');
-      } catch {
-        throw fail(`${order.due.date} is not a calendar date`);
-      }
-      if (order.due.date <= today) throw fail(`the deadline must be a day after today (${today}), not ${order.due.date}`);
-      if (order.due.date > plusDays(today, limits.maxDaysAhead)) throw fail(`at most ${limits.maxDaysAhead} days ahead`);
-    }
-  } else if (order.due) {
-    throw new ApiError(400, 'InvalidInput', 'an immediate order (R16) has no `due`', { rule: 'R16', fields: [{ field: '/due', message: 'not allowed for mode "immediate"' }] });
-  }
+  const dueErrors = checkOrderDue(order.mode, order.due, today);
+  if (dueErrors.length > 0) throw new ApiError(400, 'InvalidInput', dueErrors.map((e) => `${e.field}: ${e.message}`).join('; '), { rule: dueErrors[0]!.rule, fields: dueErrors });
   return {
     listing,
     listingCaseId: listing.caseId,
