@@ -41,6 +41,32 @@ export function fromTemporal(e: unknown): unknown {
   return e;
 }
 
+/**
+ * Errors Fastify raises before a route runs (a malformed percent-encoding, a path parameter over the
+ * length limit), in the one error shape. Passed as the `frameworkErrors` server option.
+ */
+export function frameworkError(err: FastifyError, _req: unknown, reply: { status(code: number): { send(body: unknown): unknown } }): void {
+  const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  reply.status(status).send({ error: { code: err.code ?? 'BadRequest', message: err.message, details: {} } });
+}
+
+/**
+ * Query and path numbers must be finite: the validator coerces `1e309` to Infinity and skips the
+ * range checks for it (ajv-validator/ajv#2212), so a route would get an infinite limit or year.
+ * Registered as a `preHandler` hook: such a request is a 400 naming the field.
+ */
+export function rejectNonFiniteNumbers(req: { query?: unknown; params?: unknown }): void {
+  for (const [where, values] of [['querystring', req.query], ['params', req.params]] as const) {
+    if (!values || typeof values !== 'object') continue;
+    for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+      const numbers = Array.isArray(value) ? value : [value];
+      if (numbers.some((v) => typeof v === 'number' && !Number.isFinite(v))) {
+        throw new ApiError(400, 'InvalidInput', `${where}/${key} must be a finite number`, { fields: [{ field: `${where}/${key}`, message: 'must be a finite number' }] });
+      }
+    }
+  }
+}
+
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | ApiError | Error, req, reply) => {
     if (err instanceof ApiError) {

@@ -7,7 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { requireAuth } from './auth.js';
 import type { ApiContext } from './context.js';
-import { installErrorHandler } from './errors.js';
+import { frameworkError, installErrorHandler, rejectNonFiniteNumbers } from './errors.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { caseRoutes } from './routes/cases.js';
 import { contactRoutes } from './routes/contacts.js';
@@ -31,9 +31,11 @@ export async function buildServer(ctx: ApiContext, logger?: Logger): Promise<Fas
     loggerInstance: (logger ?? pino({ level: 'silent' })) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true }, plugins: [addFormats as never] },
+    frameworkErrors: frameworkError as never,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);
+  app.addHook('preHandler', async (req) => rejectNonFiniteNumbers(req));
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

@@ -146,6 +146,14 @@ export const directoryRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => a
     },
     async (req) => {
       const q = req.query;
+      for (const [field, value] of [['from', q.from], ['to', q.to]] as const) {
+        if (value === undefined) continue;
+        try {
+          parseIsoDate(value, field);
+        } catch {
+          throw new ApiError(400, 'InvalidInput', `${field}: ${value} is not a calendar date`, { fields: [{ field: `/${field}`, message: 'not a calendar date' }] });
+        }
+      }
       const filter: Filter<DirectoryChangeDoc> = {};
       if (q.listingId) filter.listingId = q.listingId;
       if (q.from || q.to) {

@@ -178,6 +178,15 @@ describe('a listing through the API (R9, R14.2, R20.3)', () => {
     // Bad dates are named.
     expect((await pub.get('/api/directory?asOf=2027-02-30')).status).toBe(400);
     expect((await pub.get('/api/directory?asOf=yesterday')).status).toBe(400);
+    // Found by the fuzzer (test/api/fuzz.api.test.ts): each was a 500 or left the error shape.
+    for (const path of ['/api/directory/changes?from=2091-77-96', '/api/directory/changes?to=2026-13-40', '/api/directory?limit=1e309', '/api/directory?skip=-1e309', '/api/calendar/years/1e309', '/api/calendar/years/%zz']) {
+      const r = await pub.get(path);
+      expect({ path, status: r.status }).toEqual({ path, status: 400 });
+      expect(r.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String), details: expect.any(Object) });
+    }
+    const long = await pub.get(`/api/calendar/years/${'9'.repeat(150)}`);
+    expect(long.status).toBe(414);
+    expect(long.body.error.code).toBe('FST_ERR_MAX_PARAM_LENGTH');
     // No personal data in the public directory: units by code, no principals, no case internals.
     const text = JSON.stringify((await pub.get('/api/directory?occupation=4-04-05-06')).body);
     for (const leak of ['inst-001', 'miit-officer', 'createdBy', 'actor', 'deadlines']) expect(text).not.toContain(leak);
