@@ -7,15 +7,16 @@
  * report, who hears of it, the escalation ladder.
  */
 import { describe, expect, it } from 'vitest';
-import { initialTransition, transition } from 'xstate';
+import type { initialTransition } from 'xstate';
 import { getAdjacencyMap } from 'xstate/graph';
-import type { DeadlineRequest, NotificationRequest } from '../../machines/kit.js';
+import type { NotificationRequest } from '../../machines/kit.js';
 import { checkReferral, incidentCase } from '../../machines/incident.case.js';
 import { incidentMachine, type IncidentEvent, type IncidentInput } from '../../machines/incident.machine.js';
 import { SYSTEM_PRINCIPAL, type Principal } from '../../rules/actors.js';
-import { computeDeadline, createCalendar, type Deadline } from '../../rules/calendar/index.js';
+import type { Deadline } from '../../rules/calendar/index.js';
 import { escalationLadder, INCIDENT_CATEGORIES, industryDepartmentOf, reportedTo, reportingAuthority } from '../../rules/incident/index.js';
 import { gdOfficer, institution, natLeader, natOfficer } from '../fixtures/principals.js';
+import { hostRunner, type Action } from '../support/hostRun.js';
 import { declaredTransitions, takenTransitions } from '../support/machineCoverage.js';
 
 const miitOfficer: Principal = { id: 'miit-officer', name: 'industry department', role: 'officer', unit: 'industry:miit' };
@@ -40,36 +41,10 @@ const input = (over: Partial<IncidentInput> = {}): IncidentInput => ({
 });
 
 type Snap = ReturnType<typeof initialTransition<typeof incidentMachine>>[0];
-type Action = { type: string; params?: unknown };
-const cal = createCalendar();
 /** Runs events as the host would: every requested deadline computed and set. */
+const runner = hostRunner<Snap, IncidentEvent>(incidentMachine, REPORTED_AT);
 function run(events: IncidentEvent[], over: Partial<IncidentInput> = {}, from?: Snap) {
-  const all: Action[] = [];
-  let s: Snap;
-  const settle = (actions: Action[]) => {
-    for (const a of actions.filter((x) => x.type === 'requestDeadlines')) {
-      const r = a.params as DeadlineRequest;
-      const due = computeDeadline(cal, r.due);
-      const dues = [due, ...r.reminders.map((rem) => computeDeadline(cal, { name: rem.name, rule: r.due.rule, from: due.date, offset: rem.offset, time: rem.time }))];
-      [s] = transition(incidentMachine, s, { type: 'deadlines.set', deadlines: dues, at: REPORTED_AT, actor: SYSTEM_PRINCIPAL }) as [Snap, Action[]];
-    }
-  };
-  if (from) s = from;
-  else {
-    const [s0, a0] = initialTransition(incidentMachine, input(over));
-    s = s0;
-    all.push(...(a0 as Action[]));
-    settle(a0 as Action[]);
-  }
-  let last: Action[] = [];
-  for (const e of events) {
-    const [next, actions] = transition(incidentMachine, s!, e) as [Snap, Action[]];
-    s = next;
-    last = actions;
-    all.push(...actions);
-    settle(actions);
-  }
-  return { s: s!, all, last };
+  return runner(events, from ? { from } : { input: input(over) });
 }
 const notices = (actions: Action[]) => actions.filter((a) => a.type === 'notify').map((a) => a.params as NotificationRequest);
 const reached = (name: string, at: string): IncidentEvent => ({ type: 'deadline.reached', name, at, actor: SYSTEM_PRINCIPAL });

@@ -6,15 +6,16 @@
  * a listing that ended, and the R21 referral.
  */
 import { describe, expect, it } from 'vitest';
-import { initialTransition, transition } from 'xstate';
+import type { initialTransition } from 'xstate';
 import { getAdjacencyMap } from 'xstate/graph';
-import type { DeadlineRequest, NotificationRequest, SignalCaseRequest } from '../../machines/kit.js';
+import type { NotificationRequest, SignalCaseRequest } from '../../machines/kit.js';
 import { rectificationCase } from '../../machines/rectification.case.js';
 import { rectificationMachine, type RectificationEvent, type RectificationInput } from '../../machines/rectification.machine.js';
 import { SYSTEM_PRINCIPAL, type Principal } from '../../rules/actors.js';
-import { computeDeadline, createCalendar, type Deadline } from '../../rules/calendar/index.js';
+import type { Deadline } from '../../rules/calendar/index.js';
 import { nextLevelUp, orderingAuthority, uncitable } from '../../rules/rectification/index.js';
 import { gdOfficer, institution, natOfficer } from '../fixtures/principals.js';
+import { hostRunner, type Action } from '../support/hostRun.js';
 import { declaredTransitions, takenTransitions } from '../support/machineCoverage.js';
 
 const miitOfficer: Principal = { id: 'miit-officer', name: 'industry department', role: 'officer', unit: 'industry:miit' };
@@ -38,38 +39,10 @@ const input = (over: Partial<RectificationInput> = {}): RectificationInput => ({
 });
 
 type Snap = ReturnType<typeof initialTransition<typeof rectificationMachine>>[0];
-type Action = { type: string; params?: unknown };
-const cal = createCalendar();
 /** Runs events as the host would: every requested deadline computed and set. */
+const runner = hostRunner<Snap, RectificationEvent>(rectificationMachine, ORDERED_AT);
 function run(events: RectificationEvent[], over: Partial<RectificationInput> = {}, from?: Snap) {
-  const all: Action[] = [];
-  let s: Snap;
-  const settle = (actions: Action[]) => {
-    const dues = actions
-      .filter((a) => a.type === 'requestDeadlines')
-      .flatMap((a) => {
-        const r = a.params as DeadlineRequest;
-        const due = computeDeadline(cal, r.due);
-        return [due, ...r.reminders.map((rem) => computeDeadline(cal, { name: rem.name, rule: r.due.rule, from: due.date, offset: rem.offset, time: rem.time }))];
-      });
-    if (dues.length > 0) [s] = transition(rectificationMachine, s, { type: 'deadlines.set', deadlines: dues, at: ORDERED_AT, actor: SYSTEM_PRINCIPAL }) as [Snap, Action[]];
-  };
-  if (from) s = from;
-  else {
-    const [s0, a0] = initialTransition(rectificationMachine, input(over));
-    s = s0;
-    all.push(...(a0 as Action[]));
-    settle(a0 as Action[]);
-  }
-  let last: Action[] = [];
-  for (const e of events) {
-    const [next, actions] = transition(rectificationMachine, s!, e) as [Snap, Action[]];
-    s = next;
-    last = actions;
-    all.push(...actions);
-    settle(actions);
-  }
-  return { s: s!, all, last };
+  return runner(events, from ? { from } : { input: input(over) });
 }
 const notices = (actions: Action[]) => actions.filter((a) => a.type === 'notify').map((a) => a.params as NotificationRequest);
 const signals = (actions: Action[]) => actions.filter((a) => a.type === 'signalCase').map((a) => a.params as SignalCaseRequest);
