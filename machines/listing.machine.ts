@@ -394,91 +394,94 @@ const listingSetup = setup({
   },
 });
 
-  /** R14.2: ask for the schedule of the report the case chases now. */
+/** R14.2: ask for the schedule of the report the case chases now. */
 const requestAnnualSchedule = listingSetup.enqueueActions(({ context, enqueue }) => {
-    for (const params of annualReportRequests(context, context.reportingYear)) enqueue({ type: 'requestDeadlines', params });
+  for (const params of annualReportRequests(context, context.reportingYear)) enqueue({ type: 'requestDeadlines', params });
 });
-  /** R14.2: a reminder while the report is missing, to the institution, saying what is due, by when, and why. */
-const remindAnnualReport = listingSetup.enqueueActions(({ context, event, enqueue }) => {
-    enqueue('recordReminder');
-    enqueue({
-      type: 'notify',
-      params: notifyParams([holder(context)], 'listing.annualReportReminder', `Annual report on ${context.reportingYear} due: ${listingName(context)}`, annualReportReminderText(context.reportingYear), 'R14.2'),
-    });
-    void event;
+
+/** R14.2: a reminder while the report is missing, to the institution, saying what is due, by when, and why. */
+const remindAnnualReport = listingSetup.enqueueActions(({ context, enqueue }) => {
+  enqueue('recordReminder');
+  enqueue({
+    type: 'notify',
+    params: notifyParams([holder(context)], 'listing.annualReportReminder', `Annual report on ${context.reportingYear} due: ${listingName(context)}`, annualReportReminderText(context.reportingYear), 'R14.2'),
+  });
 });
-  /**
-   * R14.2 Decision: an escalation deadline passed. A missing report becomes an overdue task for the
-   * level's department; after the last level the schedule moves on to the next year.
-   */
+
+/**
+ * R14.2 Decision: an escalation deadline passed. A missing report becomes an overdue task for the
+ * level's department; after the last level the schedule moves on to the next year.
+ */
 const escalateAnnualReport = listingSetup.enqueueActions(({ context, event, enqueue }) => {
-    const name = (event as DeadlineReachedEvent).name;
-    const i = ANNUAL_ESCALATIONS.findIndex((e) => e.name === name);
-    const level = ANNUAL_ESCALATIONS[i];
-    if (!level) return;
-    const year = context.reportingYear;
-    // Each level once a year, however often the deadline is delivered.
-    if (!reportFiled(context, year) && !context.overdueReports.some((o) => o.year === year && o.level === level.level)) {
-      const next = ANNUAL_ESCALATIONS[i + 1];
-      const nextDate = next ? context.deadlines[next.name]?.date : undefined;
-      enqueue.assign({ overdueReports: [...context.overdueReports, { year, level: level.level, to: level.to, since: event.at }] });
-      enqueue({
-        type: 'notify',
-        params: notifyParams(
-          [escalationAssignee(context, level.to), ...(level.level === 1 ? [holder(context)] : [])],
-          'listing.annualReportOverdue',
-          `Overdue annual report on ${year} (level ${level.level}): ${listingName(context)}`,
-          annualReportEscalationText(year, level.level, nextDate),
-          'R14.2',
-        ),
-      });
-    }
-    if (name === LAST_ESCALATION) {
-      enqueue.assign({ reportingYear: year + 1 });
-      for (const params of annualReportRequests(context, year + 1)) enqueue({ type: 'requestDeadlines', params });
-    }
+  const name = (event as DeadlineReachedEvent).name;
+  const i = ANNUAL_ESCALATIONS.findIndex((e) => e.name === name);
+  const level = ANNUAL_ESCALATIONS[i];
+  if (!level) return;
+  const year = context.reportingYear;
+  // Each level once a year, however often the deadline is delivered.
+  if (!reportFiled(context, year) && !context.overdueReports.some((o) => o.year === year && o.level === level.level)) {
+    const next = ANNUAL_ESCALATIONS[i + 1];
+    const nextDate = next ? context.deadlines[next.name]?.date : undefined;
+    enqueue.assign({ overdueReports: [...context.overdueReports, { year, level: level.level, to: level.to, since: event.at }] });
+    enqueue({
+      type: 'notify',
+      params: notifyParams(
+        [escalationAssignee(context, level.to), ...(level.level === 1 ? [holder(context)] : [])],
+        'listing.annualReportOverdue',
+        `Overdue annual report on ${year} (level ${level.level}): ${listingName(context)}`,
+        annualReportEscalationText(year, level.level, nextDate),
+        'R14.2',
+      ),
+    });
+  }
+  if (name === LAST_ESCALATION) {
+    enqueue.assign({ reportingYear: year + 1 });
+    for (const params of annualReportRequests(context, year + 1)) enqueue({ type: 'requestDeadlines', params });
+  }
 });
-  /** R20.3: a new dated version of the institution's name and contact details, published at once. */
+
+/** R20.3: a new dated version of the institution's name and contact details, published at once. */
 const reportChange = listingSetup.enqueueActions(({ context, event, enqueue }) => {
-    if (event.type !== 'REPORT_CHANGE') return;
-    const name = event.name ?? context.institution.name;
-    const contact = event.contact ?? context.contact;
-    const version: DetailsVersion = {
-      version: context.details.length + 1,
-      name,
-      contact,
-      effectiveOn: event.effectiveOn,
-      note: event.note ?? '',
-      reportedAt: event.at,
-      by: event.actor,
-    };
-    enqueue.assign({ institution: { ...context.institution, name }, contact, details: [...context.details, version] });
-    const what = [event.name ? `name "${context.institution.name}" → "${name}"` : '', event.contact ? 'contact details' : ''].filter(Boolean).join(' and ');
-    enqueue({
-      type: 'notify',
-      params: notifyParams(
-        [nationalOfficer, reportReviewer(context)],
-        'listing.changed',
-        `Change reported: ${listingName(context)}`,
-        `The institution reported a change of ${what}, effective ${event.effectiveOn}; the directory shows it from now on (R20.3).`,
-        'R20.3',
-      ),
-    });
+  if (event.type !== 'REPORT_CHANGE') return;
+  const name = event.name ?? context.institution.name;
+  const contact = event.contact ?? context.contact;
+  const version: DetailsVersion = {
+    version: context.details.length + 1,
+    name,
+    contact,
+    effectiveOn: event.effectiveOn,
+    note: event.note ?? '',
+    reportedAt: event.at,
+    by: event.actor,
+  };
+  enqueue.assign({ institution: { ...context.institution, name }, contact, details: [...context.details, version] });
+  const what = [event.name ? `name "${context.institution.name}" → "${name}"` : '', event.contact ? 'contact details' : ''].filter(Boolean).join(' and ');
+  enqueue({
+    type: 'notify',
+    params: notifyParams(
+      [nationalOfficer, reportReviewer(context)],
+      'listing.changed',
+      `Change reported: ${listingName(context)}`,
+      `The institution reported a change of ${what}, effective ${event.effectiveOn}; the directory shows it from now on (R20.3).`,
+      'R20.3',
+    ),
+  });
 });
-  /** R20.3: the withdrawal is reported at once to the national group and the organiser/local HR. */
+
+/** R20.3: the withdrawal is reported at once to the national group and the organiser/local HR. */
 const recordWithdrawal = listingSetup.enqueueActions(({ context, event, enqueue }) => {
-    if (event.type !== 'WITHDRAW') return;
-    enqueue.assign({ withdrawal: { effectiveOn: event.effectiveOn, reason: event.reason, by: event.actor, at: event.at } });
-    enqueue({
-      type: 'notify',
-      params: notifyParams(
-        [nationalOfficer, organiserOfficer(context), reportReviewer(context)],
-        'listing.withdrawal',
-        `Withdrawal: ${listingName(context)}`,
-        `The institution withdraws the listing effective ${event.effectiveOn}: ${event.reason} (R20.3).`,
-        'R20.3',
-      ),
-    });
+  if (event.type !== 'WITHDRAW') return;
+  enqueue.assign({ withdrawal: { effectiveOn: event.effectiveOn, reason: event.reason, by: event.actor, at: event.at } });
+  enqueue({
+    type: 'notify',
+    params: notifyParams(
+      [nationalOfficer, organiserOfficer(context), reportReviewer(context)],
+      'listing.withdrawal',
+      `Withdrawal: ${listingName(context)}`,
+      `The institution withdraws the listing effective ${event.effectiveOn}: ${event.reason} (R20.3).`,
+      'R20.3',
+    ),
+  });
 });
 
 /** The listing ended: its open rectification orders have nothing left to rectify (they close as moot). */
