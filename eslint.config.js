@@ -7,10 +7,10 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.cache/**', 'test/replay/histories/**', 'eslint.config.js'] },
+  { ignores: ['node_modules/**', 'dist/**', 'web/dist/**', '.cache/**', 'test/replay/histories/**', 'eslint.config.js'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },

@@ -90,7 +90,12 @@ export function installErrorHandler(app: FastifyInstance): void {
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'Internal', message: 'internal error', details: {} } });
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ error: { code: 'NotFound', message: `no route ${req.method} ${req.url.split('?')[0]}`, details: {} } }),
-  );
+  app.setNotFoundHandler((req, reply) => {
+    const url = req.url.split('?')[0] ?? '';
+    // The browser console's client-side routes (api/static.ts): any other GET page gets index.html.
+    if (req.method === 'GET' && 'sendFile' in reply && !url.startsWith('/api/') && url !== '/api' && !/\.[A-Za-z0-9]+$/.test(url)) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply.status(404).send({ error: { code: 'NotFound', message: `no route ${req.method} ${url}`, details: {} } });
+  });
 }

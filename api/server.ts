@@ -22,6 +22,7 @@ import { conductReviewRoutes } from './routes/conductReviews.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { conductRoutes, publicConductRoutes } from './routes/conduct.js';
 import { selectionPlanRoutes } from './routes/selectionPlans.js';
+import { registerWebConsole } from './static.js';
 
 /** Request bodies above this are refused with 413: commands and plans are small. */
 export const BODY_LIMIT = 256 * 1024;
@@ -72,5 +73,8 @@ export async function buildServer(ctx: ApiContext, logger?: Logger): Promise<Fas
     await authed.register(incidentRoutes(ctx));
     await authed.register(conductRoutes(ctx));
   });
+
+  // The browser console (web/), when built.
+  await registerWebConsole(app);
   return app;
 }

@@ -1,0 +1,90 @@
+/** Sign-in: a local account with password and one-time code, the identity provider when configured, demo roles in development. */
+import { Alert, Button, Card, Divider, Form, Input, List, Space, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useSearchParams } from 'react-router';
+import { api, ApiError } from '../api/client';
+import { homeOf, useSession, type AuthProviders } from './session';
+
+export function LoginPage() {
+  const { t } = useTranslation();
+  const { session, login, devLogin } = useSession();
+  const [params] = useSearchParams();
+  const [providers, setProviders] = useState<AuthProviders | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [needTotp, setNeedTotp] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api.get<AuthProviders>('/api/auth/providers').then(setProviders, (e: Error) => setError(e.message));
+  }, []);
+
+  if (session) return <Navigate to={params.get('next') ?? homeOf(session.principal.role)} replace />;
+
+  const onFinish = async (v: { username: string; password: string; totp?: string }) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await login(v.username, v.password, v.totp);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'SecondFactorRequired') setNeedTotp(true);
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Space direction="vertical" style={{ width: '100%', alignItems: 'center' }}>
+      <Card title={t('login.title')} style={{ width: 420, maxWidth: '100%' }}>
+        {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
+        {providers?.local !== false && (
+          <Form layout="vertical" onFinish={(v: { username: string; password: string; totp?: string }) => void onFinish(v)} disabled={busy}>
+            <Form.Item name="username" label={t('login.username')} rules={[{ required: true }]}>
+              <Input autoComplete="username" />
+            </Form.Item>
+            <Form.Item name="password" label={t('login.password')} rules={[{ required: true }]}>
+              <Input.Password autoComplete="current-password" />
+            </Form.Item>
+            {needTotp && (
+              <Form.Item name="totp" label={t('login.totp')} rules={[{ required: true, pattern: /^\d{6}$/ }]}>
+                <Input inputMode="numeric" autoComplete="one-time-code" maxLength={6} />
+              </Form.Item>
+            )}
+            <Button type="primary" htmlType="submit" block loading={busy}>
+              {t('login.submit')}
+            </Button>
+          </Form>
+        )}
+        {providers?.oidc && (
+          <>
+            <Divider />
+            <Button block href={providers.oidc.loginUrl}>
+              {t('login.oidc')} ({providers.oidc.name})
+            </Button>
+          </>
+        )}
+      </Card>
+      {providers?.dev && (
+        <Card title={t('login.demo')} style={{ width: 420, maxWidth: '100%' }} data-testid="demo-logins">
+          <Typography.Paragraph type="secondary">{t('login.demoHint')}</Typography.Paragraph>
+          <List
+            size="small"
+            dataSource={providers.dev.users}
+            renderItem={(u) => (
+              <List.Item
+                actions={[
+                  <Button key="go" size="small" data-testid={`demo-login-${u.id}`} onClick={() => void devLogin(u.id).catch((e: Error) => setError(e.message))}>
+                    {t('login.submit')}
+                  </Button>,
+                ]}
+              >
+                <List.Item.Meta title={u.name} description={`${t(`roles.${u.role}`)} · ${u.unit}`} />
+              </List.Item>
+            )}
+          />
+        </Card>
+      )}
+    </Space>
+  );
+}

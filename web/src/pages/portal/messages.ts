@@ -1,0 +1,4 @@
+/** Words of the portal pages (namespace 'portal'). */
+const zh = {};
+const en: typeof zh = {};
+export default { 'zh-CN': zh, en };
