@@ -1,11 +1,18 @@
 /**
- * Authentication with signed tokens (JWT, HS256 via jose). A token names the person (`sub`, `name`),
- * their role and their unit (jurisdiction); every route reads the principal from it.
+ * Authentication, two ways, both giving the request its principal (`{id, name, role, unit}`):
+ *   - a bearer token (JWT, HS256 via jose) naming the person (`sub`, `name`), their role and unit:
+ *     scripts and API clients; no CSRF token (a browser never adds the header by itself);
+ *   - a browser session (cookie `dte_session`, api/identity/sessions.ts): every unsafe method
+ *     (POST, PUT, PATCH, DELETE) must echo the session's CSRF token in `x-csrf-token`.
+ * The check runs as an `onRequest` hook, before the body is read or validated: a request without
+ * valid credentials is a 401 whatever its body.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { isUnit, ROLES, type Principal, type Role } from '../rules/actors.js';
+import type { SessionDoc } from '../store/identity.js';
 import { ApiError } from './errors.js';
+import { csrfTokenMatches, SESSION_COOKIE, type SessionService } from './identity/sessions.js';
 
 const ISSUER = 'dte';
 const AUDIENCE = 'dte-api';
@@ -42,21 +49,55 @@ export function createTokenService(secret: string): TokenService {
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** The browser session the request came with, when it was authenticated by one. */
+    session?: SessionDoc;
   }
 }
 
-/** A preHandler that requires a valid bearer token. */
-export function requireAuth(tokens: TokenService) {
-  return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+/** Methods that change something: a session-authenticated one needs the CSRF token. */
+export const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+export const CSRF_HEADER = 'x-csrf-token';
+
+async function verifyBearer(tokens: TokenService, header: string): Promise<Principal> {
+  if (!header.startsWith('Bearer ')) throw new ApiError(401, 'Unauthenticated', 'send "Authorization: Bearer <token>" or sign in');
+  try {
+    return await tokens.verify(header.slice('Bearer '.length).trim());
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    const reason = e instanceof joseErrors.JWTExpired ? 'the token has expired' : 'the token is not valid';
+    throw new ApiError(401, 'Unauthenticated', reason);
+  }
+}
+
+/** 403 `CsrfTokenInvalid` unless the request carries the session's CSRF token (unsafe methods only). */
+export function checkCsrf(req: FastifyRequest, session: SessionDoc): void {
+  if (!UNSAFE_METHODS.has(req.method)) return;
+  if (!csrfTokenMatches(session, req.headers[CSRF_HEADER])) {
+    throw new ApiError(403, 'CsrfTokenInvalid', `a signed-in browser must send the session's CSRF token in the ${CSRF_HEADER} header (GET /api/auth/session gives it)`);
+  }
+}
+
+/**
+ * An `onRequest` hook that requires a valid bearer token or browser session. A bearer token, when
+ * sent, is the one credential looked at. Without `sessions`, bearer tokens only.
+ */
+export function requireAuth(tokens: TokenService, sessions?: SessionService) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const header = req.headers.authorization;
-    if (!header?.startsWith('Bearer ')) throw new ApiError(401, 'Unauthenticated', 'send "Authorization: Bearer <token>"');
-    try {
-      req.principal = await tokens.verify(header.slice('Bearer '.length).trim());
-    } catch (e) {
-      if (e instanceof ApiError) throw e;
-      const reason = e instanceof joseErrors.JWTExpired ? 'the token has expired' : 'the token is not valid';
-      throw new ApiError(401, 'Unauthenticated', reason);
+    if (header !== undefined) {
+      req.principal = await verifyBearer(tokens, header);
+      return;
     }
+    const cookie = sessions ? req.cookies?.[SESSION_COOKIE] : undefined;
+    if (!sessions || cookie === undefined) throw new ApiError(401, 'Unauthenticated', 'send "Authorization: Bearer <token>" or sign in');
+    const session = await sessions.resolve(cookie);
+    if (!session) {
+      reply.clearCookie(SESSION_COOKIE, sessions.cookieOptions);
+      throw new ApiError(401, 'Unauthenticated', 'the session has ended (signed out, idle too long or expired): sign in again');
+    }
+    req.principal = session.principal;
+    req.session = session;
+    checkCsrf(req, session);
   };
 }
 

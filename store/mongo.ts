@@ -4,6 +4,8 @@
  */
 import { MongoClient, type Collection, type Db, type IndexDescription } from 'mongodb';
 import type { AuditDoc, BarDoc, CalendarYearDoc, CaseDoc, ContactDoc, DirectoryChangeDoc, DrawDoc, CertificateTemplateDoc, InspectionDrawDoc, RelationDoc, TrainingSitesDoc, InspectorDoc, ListingDoc, ExpertDoc, NotificationDoc, TaskDoc } from './documents.js';
+import type { AccountDoc, SecurityEventDoc, SessionDoc } from './identity.js';
+import { DOSSIER_EXPORTS } from './dossierExports.js';
 
 export interface Store {
   client: MongoClient;
@@ -30,6 +32,12 @@ export interface Store {
   trainingSites: Collection<TrainingSitesDoc>;
   /** R19: certificate templates with their wording checks. */
   certificateTemplates: Collection<CertificateTemplateDoc>;
+  /** Local accounts (password + one-time code, or linked to the identity provider), by login name. */
+  accounts: Collection<AccountDoc>;
+  /** Browser sessions, by the SHA-256 of the session id; expiry is enforced on every read too. */
+  sessions: Collection<SessionDoc>;
+  /** The security event log: refused requests, sign-ins, lockouts, sign-outs, account changes. */
+  securityEvents: Collection<SecurityEventDoc>;
 }
 
 export const DEFAULT_DB = 'dte';
@@ -54,6 +62,9 @@ export function storeFromDb(client: MongoClient, db: Db): Store {
     relations: db.collection<RelationDoc>('relations'),
     trainingSites: db.collection<TrainingSitesDoc>('trainingSites'),
     certificateTemplates: db.collection<CertificateTemplateDoc>('certificateTemplates'),
+    accounts: db.collection<AccountDoc>('accounts'),
+    sessions: db.collection<SessionDoc>('sessions'),
+    securityEvents: db.collection<SecurityEventDoc>('securityEvents'),
   };
 }
 
@@ -74,6 +85,8 @@ export async function ensureIndexes(store: Store): Promise<void> {
     [store.tasks as never, { key: { assigneeKey: 1, active: 1, dueOrder: 1, _id: 1 }, name: 'inbox_unit' }],
     [store.tasks as never, { key: { assigneeKey: 1, active: 1, caseType: 1, dueOrder: 1, _id: 1 }, name: 'inbox_unit_by_type' }],
     [store.tasks as never, { key: { 'claimedBy.id': 1, active: 1, dueOrder: 1, _id: 1 }, name: 'inbox_mine' }],
+    // The console's default order: escalations (督办) first, then the earliest due.
+    [store.tasks as never, { key: { assigneeKey: 1, active: 1, escalation: -1, dueOrder: 1, _id: 1 }, name: 'inbox_unit_priority' }],
     [store.tasks as never, { key: { caseId: 1, active: 1 }, name: 'by_case' }],
     [store.audit as never, { key: { caseId: 1, seq: 1 }, name: 'chain', unique: true }],
     [store.cases as never, { key: { caseType: 1, owner: 1, updatedAt: -1 }, name: 'by_type_owner' }],
@@ -92,7 +105,26 @@ export async function ensureIndexes(store: Store): Promise<void> {
     [store.relations as never, { key: { from: 1 }, name: 'by_from' }],
     [store.relations as never, { key: { to: 1 }, name: 'by_to' }],
     [store.certificateTemplates as never, { key: { institutionId: 1, templateId: 1 }, name: 'by_institution' }],
+    // Not unique: FerretDB v1 has neither sparse nor partial indexes, and most accounts have no subject.
+    // The one account per subject is enforced where a subject is linked (api/identity/accounts.ts).
+    [store.accounts as never, { key: { oidcSubject: 1 }, name: 'by_oidc_subject' }],
+    // A TTL index on MongoDB; FerretDB v1 has none, so expiry is also enforced on every read and expired
+    // sessions are purged at each sign-in (api/identity/sessions.ts).
+    [store.sessions as never, { key: { idleExpiresAt: 1 }, name: 'expiry', expireAfterSeconds: 0 }],
+    [store.sessions as never, { key: { 'principal.id': 1 }, name: 'by_principal' }],
+    [store.securityEvents as never, { key: { at: -1, _id: -1 }, name: 'newest' }],
+    [store.securityEvents as never, { key: { 'principal.id': 1, at: -1 }, name: 'by_principal' }],
+    [store.db.collection(DOSSIER_EXPORTS) as never, { key: { caseId: 1, at: -1 }, name: 'by_case' }],
   ];
   // One createIndex per index: FerretDB v1 crashes on a createIndexes of several indexes that all exist.
-  for (const [collection, { key, ...options }] of indexes) await collection.createIndex(key, options);
+  for (const [collection, { key, ...options }] of indexes) {
+    try {
+      await collection.createIndex(key, options);
+    } catch (e) {
+      // FerretDB v1: "Index option expireAfterSeconds is not implemented yet" -> a plain index.
+      if (options.expireAfterSeconds === undefined || !/expireAfterSeconds/.test(String((e as Error).message))) throw e;
+      const { expireAfterSeconds: _ttl, ...plain } = options;
+      await collection.createIndex(key, plain);
+    }
+  }
 }

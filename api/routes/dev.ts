@@ -1,6 +1,7 @@
 /**
  * Development token minting for the seeded demo users. Registered only when `config.devTokens`
- * (on by default outside production, off in production unless DEV_TOKENS=on).
+ * (on by default outside production, off in production unless DEV_TOKENS=on). The browser console
+ * signs in as a demo user with `POST /api/auth/dev-login` (api/routes/auth.ts), under the same switch.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';

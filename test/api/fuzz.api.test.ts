@@ -84,11 +84,16 @@ let noOpWrites = 0;
 let lastWriteAt = 0;
 const pending = new Map<number, string>();
 
+/** Collections that record who accessed what (written on reads and refusals by design). */
+const ACCESS_RECORDS = new Set(['dossierExports', 'securityEvents']);
+
 function onStarted(ev: CommandStartedEvent): void {
   if (ev.databaseName !== stack.config.mongodbDb || !WRITE_COMMANDS.has(ev.commandName)) return;
   const collection = String((ev.command as Record<string, unknown>)[ev.commandName]);
   // A notification's delivery status moves on its own; a new notification is a write.
   if (collection === 'notifications' && ev.commandName !== 'insert') return;
+  // Records of access, not of state: who exported a dossier, which requests were denied.
+  if (ACCESS_RECORDS.has(collection)) return;
   pending.set(ev.requestId, `${ev.commandName} ${collection}`);
   lastWriteAt = Date.now();
 }
