@@ -47,6 +47,22 @@ export function caseView(doc: CaseDoc, p: Principal) {
   };
 }
 
+/** Staff of the owning unit or of a unit overseeing it (not its applicants, experts or recommenders). */
+export function isStaffOver(p: Principal, owner: string): boolean {
+  return (p.role === 'officer' || p.role === 'leader' || p.role === 'admin') && canOversee(p, owner as Principal['unit']);
+}
+
+/**
+ * A command's answer as its sender may see it: the case's open tasks are all shown only to staff of
+ * the owning or an overseeing unit; anyone else sees the tasks that are theirs. R7.3: panel membership
+ * is confidential — an expert who votes, or the applicant who withdraws, must not learn from the
+ * answer which other experts sit on the panel and which of them have still to vote.
+ */
+export function commandResultFor(result: CommandResult, owner: string, p: Principal): CommandResult {
+  if (isStaffOver(p, owner)) return result;
+  return { ...result, tasks: result.tasks.filter((t) => sameAssignee(t.assignee, p)) };
+}
+
 export async function sendCommand(ctx: ApiContext, caseId: string, type: string, payload: Record<string, unknown>, actor: Principal): Promise<CommandResult> {
   try {
     return await ctx.temporal.workflow.getHandle(caseId).executeUpdate(commandUpdate, { args: [{ type, payload, actor }] });

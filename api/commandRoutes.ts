@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { TSchema } from 'typebox';
 import { principalOf } from './auth.js';
-import { readableCase, sendCommand } from './cases.js';
+import { commandResultFor, readableCase, sendCommand } from './cases.js';
 import type { ApiContext } from './context.js';
 import { ErrorSchema } from './errors.js';
 import { CommandResultSchema } from './schemas.js';
@@ -38,8 +38,8 @@ export const commandRoutes =
         },
         async (req) => {
           const p = principalOf(req);
-          await readableCase(ctx, req.params.caseId, p, definition.caseType);
-          return sendCommand(ctx, req.params.caseId, type, req.body as Record<string, unknown>, p);
+          const doc = await readableCase(ctx, req.params.caseId, p, definition.caseType);
+          return commandResultFor(await sendCommand(ctx, req.params.caseId, type, req.body as Record<string, unknown>, p), doc.owner, p);
         },
       );
     }

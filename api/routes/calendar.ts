@@ -111,6 +111,9 @@ export const calendarRoutes = (ctx: ApiContext): { public: FastifyPluginAsyncTyp
       },
       async (req) => {
         const p = requireRole(req, ['admin']);
+        // Issue 6 (function level): the working-day calendar is national platform data (rules.md "Time") that moves
+        // every open case's deadlines; an admin account of a province, locality or industry department may not load it.
+        if (p.unit !== 'national') throw new ApiError(403, 'Forbidden', 'the State Council arrangement is loaded by the platform admin of the national group', { rule: 'Time' });
         const { year } = req.params;
         const arrangement: YearArrangement = { year, holidays: req.body.holidays, workdays: req.body.workdays, source: req.body.source };
         try {

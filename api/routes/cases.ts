@@ -1,21 +1,15 @@
 /** Cases of every type: the case page (state, deadlines, available actions), its history and audit verification. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { canOversee, type Principal } from '../../rules/actors.js';
 import { verifyChain } from '../../store/auditChain.js';
 import { principalOf } from '../auth.js';
-import { caseView, readableCase, sendCommand } from '../cases.js';
+import { caseView, commandResultFor, isStaffOver, readableCase, sendCommand } from '../cases.js';
 import type { ApiContext } from '../context.js';
 import { ErrorSchema } from '../errors.js';
 import { CaseSchema, CommandResultSchema, PrincipalSchema } from '../schemas.js';
 
 const CaseParams = Type.Object({ caseId: Type.String({ minLength: 1, maxLength: 200 }) });
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
-
-/** Staff of the owning unit or of a unit overseeing it (not its applicants, experts or recommenders). */
-function isStaffOver(p: Principal, owner: string): boolean {
-  return (p.role === 'officer' || p.role === 'leader' || p.role === 'admin') && canOversee(p, owner as Principal['unit']);
-}
 
 export const caseRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async (app) => {
   app.get(
@@ -103,8 +97,8 @@ export const caseRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async 
     },
     async (req) => {
       const p = principalOf(req);
-      await readableCase(ctx, req.params.caseId, p);
-      return sendCommand(ctx, req.params.caseId, req.params.action, req.body, p);
+      const doc = await readableCase(ctx, req.params.caseId, p);
+      return commandResultFor(await sendCommand(ctx, req.params.caseId, req.params.action, req.body, p), doc.owner, p);
     },
   );
 };

@@ -47,6 +47,21 @@ const endOfShanghaiDay = (date: string) => new Date(Date.parse(`${date}T23:59:59
 const parseDay = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const seqOf = (d: DirectoryChangeDoc) => d.seq ?? Number(d._id.slice(d._id.lastIndexOf('#') + 1));
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const CHANGES: DirectoryChangeDoc['change'][] = ['published', 'renewed', 'changed', 'lapsing', 'expired', 'removed', 'withdrawn'];
+
+/** Columns the directory sorts by (the public pages' tables sort on the server), each with its store field. */
+export const DIRECTORY_SORTS = {
+  name: 'institution.name',
+  occupation: 'occupation.code',
+  province: 'institution.province',
+  kind: 'kind',
+  status: 'status',
+  validFrom: 'validFrom',
+  validUntil: 'validUntil',
+} as const;
+type DirectorySort = keyof typeof DIRECTORY_SORTS;
+const SortParam = Type.Union((Object.keys(DIRECTORY_SORTS) as DirectorySort[]).map((k) => Type.Literal(k)), { default: 'name', description: 'the column to sort by' });
+const OrderParam = Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' });
 
 interface DirectoryQuery {
   kind?: string;
@@ -54,9 +69,26 @@ interface DirectoryQuery {
   province?: string;
   name?: string;
   status?: string;
+  sort: DirectorySort;
+  order: 'asc' | 'desc';
   limit: number;
   skip: number;
 }
+
+/** The value of a sort column of an entry (the as-of directory is sorted in memory, like the store sorts the current one). */
+const sortValue = (e: Entry, sort: DirectorySort): string => {
+  switch (sort) {
+    case 'name':
+      return e.institution.name;
+    case 'occupation':
+      return e.occupation.code;
+    case 'province':
+      return e.institution.province;
+    default:
+      return e[sort];
+  }
+};
+const compareStrings = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export const directoryRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async (app) => {
   /**
@@ -74,18 +106,24 @@ export const directoryRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => a
       const cur = latest.get(d.listingId);
       if (!cur || d.at > cur.at || (d.at.getTime() === cur.at.getTime() && seqOf(d) > seqOf(cur))) latest.set(d.listingId, d);
     }
-    return [...latest.values()]
+    const dir = q.order === 'desc' ? -1 : 1;
+    const all = [...latest.values()]
       .map((d): Entry => ({ ...d.snapshot, _id: d.listingId }))
       .filter((e) => (!q.status || e.status === q.status) && (!q.name || e.institution.name.includes(q.name)))
-      .sort((a, b) => a.institution.name.localeCompare(b.institution.name) || a._id.localeCompare(b._id))
-      .slice(q.skip, q.skip + q.limit)
-      .map(view);
+      .sort(
+        (a, b) =>
+          dir * compareStrings(sortValue(a, q.sort), sortValue(b, q.sort)) ||
+          compareStrings(a.institution.name, b.institution.name) ||
+          dir * compareStrings(a._id, b._id),
+      );
+    return { total: all.length, items: all.slice(q.skip, q.skip + q.limit).map(view) };
   }
 
   app.get(
     '/api/directory',
     {
-      config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+      // Per address; DIRECTORY_RATE_LIMIT (config/env.ts) sets it.
+      config: { rateLimit: { max: ctx.config.directoryRateLimit, timeWindow: '1 minute' } },
       schema: {
         tags: ['public'],
         summary: 'The directory of training and evaluation institutions (R13, R2.1)',
@@ -97,12 +135,18 @@ export const directoryRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => a
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
             status: Type.Optional(Type.Union(['valid', 'lapsing', 'expired', 'removed', 'withdrawn'].map((s) => Type.Literal(s)))),
             asOf: Type.Optional(DateParam),
+            sort: SortParam,
+            order: OrderParam,
             limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
             skip: Type.Integer({ minimum: 0, maximum: 100000, default: 0 }),
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ asOf: Type.Optional(Type.String()), items: Type.Array(Listing) }), 400: ErrorSchema, 429: ErrorSchema },
+        response: {
+          200: Type.Object({ asOf: Type.Optional(Type.String()), total: Type.Integer({ description: 'listings matching the filters, all pages' }), items: Type.Array(Listing) }),
+          400: ErrorSchema,
+          429: ErrorSchema,
+        },
       },
     },
     async (req) => {
@@ -113,7 +157,7 @@ export const directoryRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => a
         } catch {
           throw new ApiError(400, 'InvalidInput', `asOf: ${q.asOf} is not a calendar date`, { fields: [{ field: '/asOf', message: 'not a calendar date' }] });
         }
-        return { asOf: q.asOf, items: await asOf(q.asOf, q) };
+        return { asOf: q.asOf, ...(await asOf(q.asOf, q)) };
       }
       const filter: Filter<ListingDoc> = {};
       if (q.kind) filter.kind = q.kind;
@@ -121,8 +165,13 @@ export const directoryRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => a
       if (q.province) filter['institution.province'] = q.province;
       if (q.status) filter.status = q.status;
       if (q.name) filter['institution.name'] = { $regex: escapeRegex(q.name) };
-      const docs = await ctx.store.listings.find(filter).sort({ 'institution.name': 1, _id: 1 }).skip(q.skip).limit(q.limit).toArray();
-      return { items: docs.map(view) };
+      const dir = q.order === 'desc' ? -1 : 1;
+      // The chosen column, then the name, then the id: a stable order, so pages neither repeat nor skip a listing.
+      const sort: Record<string, 1 | -1> = { [DIRECTORY_SORTS[q.sort]]: dir };
+      if (q.sort !== 'name') sort['institution.name'] = 1;
+      sort._id = dir;
+      const [docs, total] = await Promise.all([ctx.store.listings.find(filter).sort(sort).skip(q.skip).limit(q.limit).toArray(), ctx.store.listings.countDocuments(filter)]);
+      return { total, items: docs.map(view) };
     },
   );
 
@@ -135,13 +184,22 @@ export const directoryRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => a
         querystring: Type.Object(
           {
             listingId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            change: Type.Optional(Type.Union(CHANGES.map((c) => Type.Literal(c)))),
+            kind: Type.Optional(Type.Union(KINDS.map((k) => Type.Literal(k)))),
             from: Type.Optional(DateParam),
             to: Type.Optional(DateParam),
+            order: Type.Union([Type.Literal('desc'), Type.Literal('asc')], { default: 'desc', description: 'by the day of the change: newest first (desc) or oldest first' }),
             limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+            skip: Type.Integer({ minimum: 0, maximum: 100000, default: 0 }),
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(Type.Object({ listingId: Type.String(), at: Type.String(), change: Type.String(), rule: Type.String(), listing: Listing })) }) },
+        response: {
+          200: Type.Object({
+            total: Type.Integer({ description: 'changes matching the filters, all pages' }),
+            items: Type.Array(Type.Object({ listingId: Type.String(), at: Type.String(), change: Type.String(), rule: Type.String(), listing: Listing })),
+          }),
+        },
       },
     },
     async (req) => {
@@ -156,14 +214,20 @@ export const directoryRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => a
       }
       const filter: Filter<DirectoryChangeDoc> = {};
       if (q.listingId) filter.listingId = q.listingId;
+      if (q.change) filter.change = q.change;
+      if (q.kind) filter['snapshot.kind'] = q.kind;
       if (q.from || q.to) {
         filter.at = {
           ...(q.from ? { $gt: endOfShanghaiDay(parseDay(q.from, -1)) } : {}),
           ...(q.to ? { $lte: endOfShanghaiDay(q.to) } : {}),
         };
       }
-      const docs = await ctx.store.directoryChanges.find(filter).sort({ at: -1, _id: 1 }).limit(q.limit).toArray();
-      return { items: docs.map((d) => ({ listingId: d.listingId, at: d.at.toISOString(), change: d.change, rule: d.rule, listing: view({ ...d.snapshot, _id: d.listingId }) })) };
+      const dir = q.order === 'asc' ? 1 : -1;
+      const [docs, total] = await Promise.all([
+        ctx.store.directoryChanges.find(filter).sort({ at: dir, _id: dir }).skip(q.skip).limit(q.limit).toArray(),
+        ctx.store.directoryChanges.countDocuments(filter),
+      ]);
+      return { total, items: docs.map((d) => ({ listingId: d.listingId, at: d.at.toISOString(), change: d.change, rule: d.rule, listing: view({ ...d.snapshot, _id: d.listingId }) })) };
     },
   );
 };

@@ -3,10 +3,11 @@
  * complete. Completing sends the command to the case; the task closes when the case accepted it.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Filter } from 'mongodb';
-import { Type } from 'typebox';
+import type { Filter, Sort } from 'mongodb';
+import { Type, type Static } from 'typebox';
 import { assigneeKey, canOversee, sameAssignee, type Principal } from '../../rules/actors.js';
-import type { DeliveryChannel, NotificationDoc, TaskDoc } from '../../store/documents.js';
+import { OCCUPATION_CODE_PATTERN } from '../../rules/kinds.js';
+import type { CaseDoc, DeliveryChannel, NotificationDoc, TaskDoc } from '../../store/documents.js';
 import { principalOf, requireRole } from '../auth.js';
 import { sendCommand } from '../cases.js';
 import type { ApiContext } from '../context.js';
@@ -100,6 +101,65 @@ function decodeCursor(c: string): [Date, string] {
   }
 }
 
+const InboxQuery = Type.Object(
+  {
+    view: Type.Union([Type.Literal('unit'), Type.Literal('mine')], { default: 'unit' }),
+    status: Type.Union([Type.Literal('active'), Type.Literal('closed')], { default: 'active' }),
+    caseType: Type.Optional(Type.String({ pattern: '^[A-Za-z]{1,40}$' })),
+    step: Type.Optional(Type.String({ pattern: '^[A-Za-z.]{1,80}$' })),
+    overdue: Type.Optional(Type.Boolean()),
+    escalation: Type.Optional(Type.Boolean({ description: 'only escalation tasks (督办), or none of them' })),
+    occupation: Type.Optional(Type.String({ pattern: OCCUPATION_CODE_PATTERN, description: 'occupation code of the task\'s case' })),
+    province: Type.Optional(Type.String({ pattern: '^[0-9]{2}$', description: 'province of the case\'s institution, or of its owner' })),
+    sort: Type.Union([Type.Literal('due'), Type.Literal('priority'), Type.Literal('createdAt'), Type.Literal('caseType'), Type.Literal('step')], { default: 'due' }),
+    order: Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' }),
+    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+    skip: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000, description: 'offset paging (instead of cursor)' })),
+    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+type InboxQueryT = Static<typeof InboxQuery>;
+
+function viewFilter(p: Principal, view: 'unit' | 'mine'): Filter<TaskDoc> {
+  return view === 'mine' ? { 'claimedBy.id': p.id } : { assigneeKey: assigneeKey(p) };
+}
+
+/**
+ * The inbox's filter. Occupation and province live on the case, not the task (no $lookup on
+ * FerretDB): the cases of the tasks in view are read first, those matching give the task filter.
+ */
+async function inboxFilter(ctx: ApiContext, p: Principal, q: InboxQueryT, now: Date): Promise<Filter<TaskDoc>> {
+  const filter: Filter<TaskDoc> = { ...viewFilter(p, q.view), active: q.status === 'active' };
+  if (q.caseType) filter.caseType = q.caseType;
+  if (q.step) filter.step = q.step;
+  if (q.escalation !== undefined) filter.escalation = q.escalation;
+  if (q.overdue) filter.due = { $lt: now };
+  if (q.occupation || q.province) {
+    const caseIds = (await ctx.store.tasks.distinct('caseId', filter)) as string[];
+    const of: Filter<CaseDoc>[] = [];
+    if (q.occupation) {
+      const code = q.occupation;
+      of.push({ $or: [{ 'summary.occupation.code': code }, { 'summary.occupations.code': code }, { 'summary.notice.occupations.code': code }] });
+    }
+    if (q.province) {
+      const code = q.province;
+      of.push({
+        $or: [
+          { 'summary.institution.province': code },
+          { 'summary.institutions.province': code },
+          { 'summary.evaluation.institution.province': code },
+          { owner: `province:${code}` },
+          { owner: { $regex: `^locality:${code}` } },
+        ],
+      });
+    }
+    const cases = caseIds.length ? await ctx.store.cases.find({ _id: { $in: caseIds }, $and: of }, { projection: { _id: 1 } }).toArray() : [];
+    filter.caseId = { $in: cases.map((c) => c._id) };
+  }
+  return filter;
+}
+
 async function ownTask(ctx: ApiContext, taskId: string, p: Principal): Promise<TaskDoc> {
   const t = await ctx.store.tasks.findOne({ _id: taskId });
   // Someone else's task is not found: its existence is not disclosed.
@@ -113,41 +173,85 @@ export const inboxRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async
     {
       schema: {
         tags: ['inbox'],
-        summary: 'My unit\'s tasks (view=unit) or the ones I claimed (view=mine), earliest due first',
+        summary: 'My unit\'s tasks (view=unit) or the ones I claimed (view=mine), earliest due first, with the total',
+        description:
+          'Two ways to page: `cursor` (stable pages in due order, `nextCursor`), or `skip` with any `sort` and `order` (table pages; ' +
+          '`sort=priority` puts escalations first, then the earliest due). `occupation` and `province` filter on the task\'s case.',
         security: [{ bearer: [] }],
-        querystring: Type.Object(
-          {
-            view: Type.Union([Type.Literal('unit'), Type.Literal('mine')], { default: 'unit' }),
-            status: Type.Union([Type.Literal('active'), Type.Literal('closed')], { default: 'active' }),
-            caseType: Type.Optional(Type.String({ pattern: '^[A-Za-z]{1,40}$' })),
-            step: Type.Optional(Type.String({ pattern: '^[A-Za-z.]{1,80}$' })),
-            overdue: Type.Optional(Type.Boolean()),
-            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-            cursor: Type.Optional(Type.String({ maxLength: 500 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ items: Type.Array(TaskSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errors },
+        querystring: InboxQuery,
+        response: { 200: Type.Object({ items: Type.Array(TaskSchema), nextCursor: Type.Union([Type.String(), Type.Null()]), total: Type.Integer() }), ...errors },
       },
     },
     async (req) => {
       const p = principalOf(req);
       const q = req.query;
       const now = new Date();
-      const filter: Filter<TaskDoc> = q.view === 'mine' ? { 'claimedBy.id': p.id } : { assigneeKey: assigneeKey(p) };
-      filter.active = q.status === 'active';
-      if (q.caseType) filter.caseType = q.caseType;
-      if (q.step) filter.step = q.step;
+      if (q.cursor && (q.sort !== 'due' || q.order !== 'asc' || q.skip !== undefined)) {
+        throw new ApiError(400, 'InvalidInput', 'cursor pages follow the due order: use it without sort, order and skip', { fields: [{ field: 'querystring/cursor', message: 'only with sort=due, order=asc and no skip' }] });
+      }
+      const base = await inboxFilter(ctx, p, q, now);
       const range: Filter<TaskDoc>[] = [];
-      if (q.overdue) range.push({ due: { $lt: now } });
       if (q.cursor) {
         const [due, id] = decodeCursor(q.cursor);
         range.push({ $or: [{ dueOrder: { $gt: due } }, { dueOrder: due, _id: { $gt: id } }] });
       }
-      const query = range.length > 0 ? { ...filter, $and: range } : filter;
-      const rows = await ctx.store.tasks.find(query).sort({ dueOrder: 1, _id: 1 }).limit(q.limit + 1).toArray();
+      const query = range.length > 0 ? { ...base, $and: [...((base.$and as Filter<TaskDoc>[] | undefined) ?? []), ...range] } : base;
+      const dir = q.order === 'desc' ? -1 : 1;
+      const sort: Sort =
+        q.sort === 'priority'
+          ? { escalation: -dir as 1 | -1, dueOrder: dir, _id: 1 }
+          : q.sort === 'due'
+            ? { dueOrder: dir, _id: dir }
+            : { [q.sort]: dir, dueOrder: 1, _id: 1 };
+      const cursorPaging = q.skip === undefined;
+      const [rows, total] = await Promise.all([
+        ctx.store.tasks.find(query).sort(sort).skip(q.skip ?? 0).limit(q.limit + 1).toArray(),
+        ctx.store.tasks.countDocuments(base),
+      ]);
       const page = rows.slice(0, q.limit);
-      return { items: page.map((t) => taskView(t, now)), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null };
+      const more = rows.length > q.limit;
+      return {
+        items: page.map((t) => taskView(t, now)),
+        nextCursor: more && cursorPaging && q.sort === 'due' && q.order === 'asc' ? encodeCursor(page[page.length - 1]!) : null,
+        total,
+      };
+    },
+  );
+
+  app.get(
+    '/api/inbox/facets',
+    {
+      schema: {
+        tags: ['inbox'],
+        summary: 'What my inbox holds, for its filters: counts (all, overdue, escalated, claimed by me) and the case types and steps present',
+        security: [{ bearer: [] }],
+        querystring: Type.Object({ view: Type.Union([Type.Literal('unit'), Type.Literal('mine')], { default: 'unit' }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            total: Type.Integer(),
+            overdue: Type.Integer(),
+            escalated: Type.Integer(),
+            claimedByMe: Type.Integer(),
+            caseTypes: Type.Array(Type.String()),
+            steps: Type.Array(Type.String()),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      const base: Filter<TaskDoc> = { ...viewFilter(p, req.query.view), active: true };
+      const now = new Date();
+      const [total, overdue, escalated, claimedByMe, caseTypes, steps] = await Promise.all([
+        ctx.store.tasks.countDocuments(base),
+        ctx.store.tasks.countDocuments({ ...base, due: { $lt: now } }),
+        ctx.store.tasks.countDocuments({ ...base, escalation: true }),
+        ctx.store.tasks.countDocuments({ 'claimedBy.id': p.id, active: true }),
+        ctx.store.tasks.distinct('caseType', base),
+        ctx.store.tasks.distinct('step', base),
+      ]);
+      return { total, overdue, escalated, claimedByMe, caseTypes: (caseTypes as string[]).sort(), steps: (steps as string[]).sort() };
     },
   );
 

@@ -191,10 +191,18 @@ export const publicInspectionRoutes = (ctx: ApiContext): FastifyPluginAsyncTypeb
       config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
       schema: {
         tags: ['public'],
-        summary: 'Published results of random inspections (R16), newest first',
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }, { additionalProperties: false }),
+        summary: 'Published results of random inspections (R16), newest first, a page at a time',
+        querystring: Type.Object(
+          {
+            order: Type.Union([Type.Literal('desc'), Type.Literal('asc')], { default: 'desc', description: 'by publication: newest first (desc) or oldest first' }),
+            limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+            skip: Type.Integer({ minimum: 0, maximum: 100000, default: 0 }),
+          },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object({
+            total: Type.Integer({ description: 'published inspections, all pages' }),
             items: Type.Array(
               Type.Object({
                 inspectionId: Type.String(),
@@ -210,9 +218,17 @@ export const publicInspectionRoutes = (ctx: ApiContext): FastifyPluginAsyncTypeb
       },
     },
     async (req) => {
-      const docs = await ctx.store.cases.find({ caseType: 'inspection', 'summary.publishedAt': { $ne: null } }).sort({ updatedAt: -1 }).limit(req.query.limit).toArray();
+      const q = req.query;
+      // Published results only: a published inspection has both its date and its results (R16 "one public").
+      const filter = { caseType: 'inspection', 'summary.publishedAt': { $ne: null }, 'summary.results': { $ne: null } };
+      const dir = q.order === 'asc' ? 1 : -1;
+      const [docs, total] = await Promise.all([
+        ctx.store.cases.find(filter).sort({ 'summary.publishedAt': dir, _id: dir }).skip(q.skip).limit(q.limit).toArray(),
+        ctx.store.cases.countDocuments(filter),
+      ]);
       type Published = { title: string; owner: string; publishedAt: string | null; publicSummary: string | null; results: unknown[] | null };
       return {
+        total,
         items: docs
           .map((d) => ({ id: d._id, s: d.summary as Published }))
           .filter(({ s }) => s.publishedAt && s.results)

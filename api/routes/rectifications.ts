@@ -59,6 +59,7 @@ export async function orderInput(ctx: ApiContext, p: Principal, order: Order, to
   }
   const dueErrors = checkOrderDue(order.mode, order.due, today);
   if (dueErrors.length > 0) throw new ApiError(400, 'InvalidInput', dueErrors.map((e) => `${e.field}: ${e.message}`).join('; '), { rule: dueErrors[0]!.rule, fields: dueErrors });
+  if (order.source) await checkSource(ctx, p, order.source, listing);
   return {
     listing,
     listingCaseId: listing.caseId,
@@ -75,6 +76,24 @@ export async function orderInput(ctx: ApiContext, p: Principal, order: Order, to
     ...(order.source ? { source: order.source } : {}),
     createdBy: p,
   };
+}
+
+/**
+ * `source` says an order comes from a random inspection's findings (R16 "problems get an order to fix").
+ * Issue 6 (mass assignment): a caller may not set it freely — that would forge the order's provenance
+ * with anyone's inspection. Only the department that ran the inspection cites it, for an institution
+ * whose published results found problems, and only on that institution's listing. An inspection that
+ * does not exist or is not the caller's gets the same answer (its existence is not disclosed).
+ */
+async function checkSource(ctx: ApiContext, p: Principal, source: NonNullable<Order['source']>, listing: ListingDoc): Promise<void> {
+  const invalid = (field: string, message: string) => new ApiError(400, 'InvalidInput', `${field}: ${message}`, { rule: 'R16', fields: [{ field, message, rule: 'R16' }] });
+  const campaign = await ctx.store.cases.findOne({ _id: source.campaignCaseId, caseType: 'inspection' });
+  if (!campaign || campaign.owner !== p.unit) throw invalid('/source/campaignCaseId', `not a random inspection of ${p.unit}`);
+  if (source.institutionId !== listing.institution.id) throw invalid('/source/institutionId', `the listing is held by ${listing.institution.id}, not ${source.institutionId}`);
+  const results = (campaign.summary as { results?: { institution: { id: string }; problemsFound: boolean }[] | null }).results ?? [];
+  if (!results.some((r) => r.institution.id === source.institutionId && r.problemsFound)) {
+    throw invalid('/source/institutionId', `the inspection has published no problems found at ${source.institutionId}`);
+  }
 }
 
 /** Starts the order's case (its id: `rectification:<listing>:<day>-<random>`) and returns its case id. */

@@ -6,6 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Filter } from 'mongodb';
 import { Type } from 'typebox';
 import { applicationCase } from '../../machines/application.case.js';
 import type { ApplicationInput } from '../../machines/application.machine.js';
@@ -15,7 +16,7 @@ import type { RoundInput, RoundNotice } from '../../machines/round.machine.js';
 import { canOversee, PUBLIC_PRINCIPAL, SYSTEM_PRINCIPAL, UNIT_PATTERN, type Principal, type Unit } from '../../rules/actors.js';
 import { shanghaiDate } from '../../rules/calendar/dates.js';
 import { verifyDraw } from '../../rules/draw/index.js';
-import type { Kind } from '../../rules/kinds.js';
+import { KINDS, type Kind } from '../../rules/kinds.js';
 import { ApplicantFactsSchema, checkEligibility, checkIntake, compareApplications, PRIORITY_CATEGORIES, selectionPolicy, type EligibilityFlag, type PriorityCategory } from '../../rules/selection/index.js';
 import type { CaseDoc } from '../../store/documents.js';
 import { CASE_TYPES } from '../../workflows/caseTypes.js';
@@ -243,35 +244,153 @@ export const selectionRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => a
 
 /** Public pages' API: notices open now, and objections to them (R7.4), without an account. */
 export const publicSelectionRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async (app) => {
+  const Window = Type.Object({ opens: Type.String(), closes: Type.String() });
+  const Occupation = Type.Object({ code: Type.String(), name: Type.String() });
+
+  app.get(
+    '/api/public/selection-notices',
+    {
+      config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['public'],
+        summary: 'Published selection notices (遴选工作通知, R7.1, R8.1): occupations and application window; `open=true` for those accepting applications today (R7.2)',
+        querystring: Type.Object(
+          {
+            open: Type.Optional(Type.Boolean({ description: 'only notices whose application window includes today (Asia/Shanghai)' })),
+            kind: Type.Optional(Type.Union(KINDS.map((k) => Type.Literal(k)))),
+            limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+            skip: Type.Integer({ minimum: 0, maximum: 100000, default: 0 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            total: Type.Integer(),
+            items: Type.Array(
+              Type.Object({
+                planId: Type.String(),
+                roundId: Type.String(),
+                title: Type.String(),
+                kind: Type.String(),
+                organiser: Type.String(),
+                documentNumber: Type.String(),
+                publishedAt: Type.Union([Type.String(), Type.Null()]),
+                applicationWindow: Window,
+                open: Type.Boolean(),
+                occupations: Type.Array(Occupation),
+              }),
+            ),
+          }),
+          400: ErrorSchema,
+          429: ErrorSchema,
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const today = shanghaiDate(new Date().toISOString());
+      const filter: Filter<CaseDoc> = { caseType: 'selectionPlan', 'summary.notice': { $ne: null }, 'summary.cancellation': null };
+      if (q.kind) filter['summary.kind'] = q.kind;
+      if (q.open) {
+        filter['summary.notice.applicationWindow.opens'] = { $lte: today };
+        filter['summary.notice.applicationWindow.closes'] = { $gte: today };
+      }
+      const [docs, total] = await Promise.all([
+        ctx.store.cases.find(filter).sort({ 'summary.notice.applicationWindow.closes': -1, _id: 1 }).skip(q.skip).limit(q.limit).toArray(),
+        ctx.store.cases.countDocuments(filter),
+      ]);
+      return {
+        total,
+        items: docs.map((d) => {
+          const s = d.summary as unknown as PlanSummary & { title: string };
+          const w = s.notice!.applicationWindow;
+          return {
+            planId: d._id,
+            roundId: roundIdOf(d._id),
+            title: s.title,
+            kind: s.kind,
+            organiser: s.organiser,
+            documentNumber: s.notice!.documentNumber,
+            publishedAt: s.notice!.publishedAt ?? null,
+            applicationWindow: w,
+            open: w.opens <= today && today <= w.closes,
+            occupations: s.occupations,
+          };
+        }),
+      };
+    },
+  );
+
   app.get(
     '/api/public/notices',
     {
       schema: {
         tags: ['public'],
-        summary: 'Public notices (公示) running now: the proposed lists and until when objections are accepted',
-        response: { 200: Type.Object({ items: Type.Array(Type.Object({ roundId: Type.String(), kind: Type.String(), organiser: Type.String(), documentNumber: Type.String(), endsAt: Type.Union([Type.String(), Type.Null()]), endDate: Type.Union([Type.String(), Type.Null()]), list: Type.Array(Type.Object({ application: Type.String(), institution: Type.Unknown(), occupation: Type.Unknown() })) })) }) },
+        summary: 'Public notices (公示) running now: the proposed lists and until when objections are accepted (R7.4)',
+        querystring: Type.Object(
+          { limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }), skip: Type.Integer({ minimum: 0, maximum: 100000, default: 0 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            total: Type.Integer(),
+            items: Type.Array(
+              Type.Object({
+                roundId: Type.String(),
+                kind: Type.String(),
+                organiser: Type.String(),
+                documentNumber: Type.String(),
+                startedAt: Type.Union([Type.String(), Type.Null()]),
+                endsAt: Type.Union([Type.String(), Type.Null()]),
+                endDate: Type.Union([Type.String(), Type.Null()]),
+                provisional: Type.Boolean({ description: 'the end date relies on a year whose holiday arrangement is not published yet' }),
+                explanation: Type.Union([
+                  Type.Object({ rule: Type.String(), start: Type.String(), skipped: Type.Array(Type.Object({ date: Type.String(), reason: Type.String() })), text: Type.String() }),
+                  Type.Null(),
+                ]),
+                list: Type.Array(Type.Object({ application: Type.String(), institution: Type.Unknown(), occupation: Type.Unknown() })),
+              }),
+            ),
+          }),
+          400: ErrorSchema,
+        },
       },
     },
-    async () => {
-      const rounds = await ctx.store.cases.find({ caseType: 'round', 'status.code': 'publicNotice' }).sort({ updatedAt: -1 }).limit(100).toArray();
+    async (req) => {
+      const filter: Filter<CaseDoc> = { caseType: 'round', 'status.code': 'publicNotice' };
+      const [rounds, total] = await Promise.all([
+        ctx.store.cases.find(filter).sort({ updatedAt: -1, _id: 1 }).skip(req.query.skip).limit(req.query.limit).toArray(),
+        ctx.store.cases.countDocuments(filter),
+      ]);
       const items = [];
       for (const r of rounds) {
-        const s = r.summary as { kind: string; organiser: string; notice: { documentNumber: string }; list: { application: string }[]; publicNotice: { endsAt: string | null; endDate: string | null } | null };
+        const s = r.summary as {
+          kind: string;
+          organiser: string;
+          notice: { documentNumber: string };
+          list: { application: string }[];
+          publicNotice: { startedAt?: string; endsAt: string | null; endDate: string | null; provisional?: boolean | null } | null;
+        };
         const apps = await ctx.store.cases.find({ _id: { $in: s.list.map((l) => l.application) } }).toArray();
+        // R7.4: the 5 working days and why they end when they do (the days skipped), from the round's deadline.
+        const ends = r.deadlines.find((d) => d.name === 'noticeEnds');
         items.push({
           roundId: r._id,
           kind: s.kind,
           organiser: s.organiser,
           documentNumber: s.notice.documentNumber,
+          startedAt: s.publicNotice?.startedAt ?? null,
           endsAt: s.publicNotice?.endsAt ?? null,
           endDate: s.publicNotice?.endDate ?? null,
+          provisional: Boolean(s.publicNotice?.provisional ?? ends?.provisional ?? false),
+          explanation: ends ? { rule: ends.explanation.rule, start: ends.explanation.start, skipped: ends.explanation.skipped, text: ends.explanation.text } : null,
           list: s.list.map((l) => {
             const a = apps.find((x) => x._id === l.application)?.summary as { institution?: { name: string; province: string }; occupation?: unknown } | undefined;
             return { application: l.application, institution: a?.institution ? { name: a.institution.name, province: a.institution.province } : null, occupation: a?.occupation ?? null };
           }),
         });
       }
-      return { items };
+      return { total, items };
     },
   );
 
