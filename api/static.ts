@@ -19,7 +19,8 @@ export async function registerWebConsole(app: FastifyInstance, dist = WEB_DIST):
   await app.register(fastifyStatic, {
     root: dist,
     prefix: '/',
-    wildcard: false,
+    // Files are looked up on disk per request, so a rebuilt web/dist is served without a restart.
+    wildcard: true,
     index: ['index.html'],
     // Hashed assets are immutable; index.html must always be revalidated so a deploy takes effect.
     setHeaders(res, file) {

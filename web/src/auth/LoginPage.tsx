@@ -1,10 +1,19 @@
 /** Sign-in: a local account with password and one-time code, the identity provider when configured, demo roles in development. */
-import { Alert, Button, Card, Divider, Form, Input, List, Space, Typography } from 'antd';
+import { Alert, Button, Card, Divider, Flex, Form, Input, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useSearchParams } from 'react-router';
 import { api, ApiError } from '../api/client';
-import { homeOf, useSession, type AuthProviders } from './session';
+import { homeOf, useSession, type AuthProviders, type Role } from './session';
+
+/** Where to go after signing in: the page asked for, if it is public or in the person's own area; else their home. */
+export function nextFor(role: Role, next: string | null): string {
+  const home = homeOf(role);
+  if (!next || !next.startsWith('/') || next.startsWith('//')) return home;
+  const area = /^\/(console|portal|expert)(\/|$)/.exec(next)?.[1];
+  if (area && !home.startsWith(`/${area}`)) return home;
+  return next;
+}
 
 export function LoginPage() {
   const { t } = useTranslation();
@@ -19,7 +28,7 @@ export function LoginPage() {
     api.get<AuthProviders>('/api/auth/providers').then(setProviders, (e: Error) => setError(e.message));
   }, []);
 
-  if (session) return <Navigate to={params.get('next') ?? homeOf(session.principal.role)} replace />;
+  if (session) return <Navigate to={nextFor(session.principal.role, params.get('next'))} replace />;
 
   const onFinish = async (v: { username: string; password: string; totp?: string }) => {
     setBusy(true);
@@ -35,9 +44,9 @@ export function LoginPage() {
   };
 
   return (
-    <Space direction="vertical" style={{ width: '100%', alignItems: 'center' }}>
+    <Flex vertical gap="middle" align="center">
       <Card title={t('login.title')} style={{ width: 420, maxWidth: '100%' }}>
-        {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
+        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
         {providers?.local !== false && (
           <Form layout="vertical" onFinish={(v: { username: string; password: string; totp?: string }) => void onFinish(v)} disabled={busy}>
             <Form.Item name="username" label={t('login.username')} rules={[{ required: true }]}>
@@ -68,23 +77,22 @@ export function LoginPage() {
       {providers?.dev && (
         <Card title={t('login.demo')} style={{ width: 420, maxWidth: '100%' }} data-testid="demo-logins">
           <Typography.Paragraph type="secondary">{t('login.demoHint')}</Typography.Paragraph>
-          <List
-            size="small"
-            dataSource={providers.dev.users}
-            renderItem={(u) => (
-              <List.Item
-                actions={[
-                  <Button key="go" size="small" data-testid={`demo-login-${u.id}`} onClick={() => void devLogin(u.id).catch((e: Error) => setError(e.message))}>
-                    {t('login.submit')}
-                  </Button>,
-                ]}
-              >
-                <List.Item.Meta title={u.name} description={`${t(`roles.${u.role}`)} · ${u.unit}`} />
-              </List.Item>
-            )}
-          />
+          <Flex vertical gap="small">
+            {providers.dev.users.map((u) => (
+              <Flex key={u.id} justify="space-between" align="center" gap="small">
+                <div>
+                  <Typography.Text strong>{u.name}</Typography.Text>
+                  <br />
+                  <Typography.Text type="secondary">{`${t(`roles.${u.role}`)} · ${u.unit}`}</Typography.Text>
+                </div>
+                <Button size="small" data-testid={`demo-login-${u.id}`} onClick={() => void devLogin(u.id).catch((e: Error) => setError(e.message))}>
+                  {t('login.submit')}
+                </Button>
+              </Flex>
+            ))}
+          </Flex>
         </Card>
       )}
-    </Space>
+    </Flex>
   );
 }
