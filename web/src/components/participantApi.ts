@@ -5,37 +5,11 @@
  */
 import { api, type Query } from '../api/client';
 import type { JsonSchema } from './SchemaForm';
+import type { Status, DeadlineExplanation, Deadline, Grant, StateValue } from '../api/types';
 
 const enc = encodeURIComponent;
 
-export interface Status {
-  code: string;
-  label: string;
-  final: boolean;
-}
-export interface DeadlineExplanation {
-  text: string;
-  rule?: string;
-  start?: string;
-  offset?: { workingDays?: number; calendarDays?: number; calendarMonths?: number; years?: number; days?: number };
-  skipped?: { date: string; reason: string }[];
-}
-export interface Deadline {
-  name: string;
-  rule: string;
-  at: string;
-  date: string;
-  provisional: boolean;
-  explanation: DeadlineExplanation;
-}
-export interface Grant {
-  type: string;
-  title: string;
-  rule: string;
-  assignee: { role: string; unit: string };
-  taskKey?: string;
-}
-export type StateValue = string | { [k: string]: StateValue };
+export type { Status, DeadlineExplanation, Deadline, Grant, StateValue };
 export interface CaseView {
   caseId: string;
   caseType: string;
