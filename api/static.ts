@@ -19,8 +19,9 @@ export async function registerWebConsole(app: FastifyInstance, dist = WEB_DIST):
   await app.register(fastifyStatic, {
     root: dist,
     prefix: '/',
-    // Files are looked up on disk per request, so a rebuilt web/dist is served without a restart.
-    wildcard: true,
+    // One route per built file, listed at start: a deploy restarts the API. (A catch-all wildcard route
+    // would also swallow API paths the router refuses, e.g. a 414 for an over-long parameter.)
+    wildcard: false,
     index: ['index.html'],
     // Hashed assets are immutable; index.html must always be revalidated so a deploy takes effect.
     setHeaders(res, file) {
