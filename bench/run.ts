@@ -6,7 +6,6 @@
  *
  *   npm run bench -- [--cases N] [--levels 1,4,16,32] [--quick]
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,8 +19,10 @@ import { commandUpdate, selectionPlanWorkflow, type CommandArgs } from '../workf
 import { draft } from '../test/fixtures/selectionPlan.js';
 import { natLeader, natOfficer } from '../test/fixtures/principals.js';
 import { baselineWorkflow, stepUpdate, type BaselineInput } from './baseline.workflow.js';
+import { Progress } from './lib/progress.js';
+import { ROOT, startServices } from './lib/services.js';
+import { mb, percentile, round1, sleep, table } from './lib/stats.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const NAMESPACE = 'default';
 const KNEE_P95_MS = 150;
 /** Cases whose SUBMIT is also timed to "visible in the inbox" (the first few of every level). */
@@ -57,66 +58,10 @@ function parseArgs(argv: string[]): Options {
 // Servers: scripts/dev-services.mjs `env` (fresh state dir, free 127.0.0.1 ports), stopped afterwards
 // ---------------------------------------------------------------------------
 
-interface Services {
-  env: Record<string, string>;
-  stateDir: string | undefined;
-  stop(): Promise<void>;
-}
-
-async function startServices(): Promise<Services> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'scripts/dev-services.mjs'), 'env'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const env: Record<string, string> = {};
-  let stateDir: string | undefined;
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-    process.stderr.write(chunk.replace(/^(?=.)/gm, '  | '));
-    const m = /source (\S+)\/env\.sh/.exec(stderr);
-    if (m) stateDir = m[1];
-  });
-  let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    for (const m of stdout.matchAll(/^export (\w+)='([^']*)'$/gm)) env[m[1]!] = m[2]!;
-  });
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const done = await Promise.race([exited.then(() => true), sleep(45_000).then(() => false)]);
-    if (!done) child.kill('SIGKILL');
-  };
-  const deadline = Date.now() + 300_000;
-  while (!(env.MONGODB_URI && env.TEMPORAL_ADDRESS && stateDir)) {
-    if (child.exitCode !== null) throw new Error(`scripts/dev-services.mjs env exited (${child.exitCode}) before printing the servers`);
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error('the servers did not start within 5 minutes');
-    }
-    // The export lines and the state dir come together; a TEMPORAL_ADDRESS may be missing (no CLI).
-    if (env.MONGODB_URI && stateDir && !env.TEMPORAL_ADDRESS) {
-      await stop();
-      throw new Error('dev-services started no Temporal dev server (no Temporal CLI provisioned)');
-    }
-    await sleep(100);
-  }
-  return { env, stateDir, stop };
-}
-
 // ---------------------------------------------------------------------------
 // Measurements
 // ---------------------------------------------------------------------------
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function percentile(xs: number[], p: number): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
-
-const round1 = (x: number) => Math.round(x * 10) / 10;
-const mb = (bytes: number) => round1(bytes / 1_048_576);
 
 interface CaseOutcome {
   workflowId: string;
@@ -156,19 +101,6 @@ interface PhaseResult {
   kneeConcurrency: number | null;
 }
 
-class Progress {
-  private last = 0;
-  constructor(private readonly label: string, private readonly total: number) {}
-  tick(done: number, extra: string) {
-    const now = Date.now();
-    if (done < this.total && now - this.last < 250) return;
-    this.last = now;
-    const line = `  ${this.label}  ${String(done).padStart(String(this.total).length)}/${this.total} cases  ${extra}`;
-    if (process.stdout.isTTY) process.stdout.write(`\r${line}\x1b[K${done >= this.total ? '\n' : ''}`);
-    else if (done >= this.total || done % Math.max(1, Math.ceil(this.total / 4)) === 0) process.stdout.write(`${line}\n`);
-  }
-}
-
 async function describeCase(client: Client, workflowId: string): Promise<Described> {
   const d = await client.workflow.getHandle(workflowId).describe();
   const info = d.raw.workflowExecutionInfo as temporal.api.workflow.v1.IWorkflowExecutionInfo;
@@ -197,6 +129,7 @@ async function runLevel(client: Client, phase: string, concurrency: number, case
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, cases) }, runner));
+  progress.stop();
   const wallMs = performance.now() - started;
   const lat = outcomes.flatMap((o) => o.updateMs);
   const inbox = outcomes.flatMap((o) => (o.inboxMs === undefined ? [] : [o.inboxMs]));
@@ -329,12 +262,6 @@ async function storeCounts(store: Store): Promise<Record<string, number>> {
     out[c.name] = await store.db.collection(c.name).countDocuments({});
   }
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
-}
-
-function table(rows: (string | number | null)[][]): string {
-  const cells = rows.map((r) => r.map((c) => (c === null ? '–' : typeof c === 'number' ? (Number.isNaN(c) ? '–' : String(c)) : c)));
-  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
-  return cells.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
 }
 
 async function main() {
