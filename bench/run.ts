@@ -1,34 +1,31 @@
 /**
- * Benchmark: the real service (selection-plan cases hosted by workflows/runtime/caseHost.ts, real
- * activities over the store) against a plain Temporal workflow doing the same number of Updates,
- * timers and activities, in one run: baseline → ours → baseline again, on the same Temporal dev server
- * and with the same worker options. See bench/README.md.
+ * The benchmark (issue 7): the real service — worker and API processes as `npm start` runs them —
+ * under the national workload driven through the HTTP API (bench/national/), against a plain Temporal
+ * workflow doing the same number of starts, Updates, timers and activities, in one run:
+ * baseline → ours → baseline again, on the same Temporal dev server, each level of concurrency in turn
+ * (the knee search); then ours at half the knee with update → visible-in-inbox timing; then the
+ * absolute figures (bench/footprint.ts) and the inbox-query benchmark (bench/inbox.ts).
+ * See bench/README.md.
  *
- *   npm run bench -- [--cases N] [--levels 1,4,16,32] [--quick]
+ *   npm run bench -- [--quick] [--applications N] [--listings N] [--experts N] [--levels 1,2,4,8,16,32]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { connectStore, type Store } from '../store/mongo.js';
-import { createWorker, workflowsPath } from '../worker/worker.js';
-import { commandUpdate, selectionPlanWorkflow, type CommandArgs } from '../workflows/index.js';
-import { draft } from '../test/fixtures/selectionPlan.js';
-import { natLeader, natOfficer } from '../test/fixtures/principals.js';
-import { baselineWorkflow, stepUpdate, type BaselineInput } from './baseline.workflow.js';
+import type { Db } from 'mongodb';
+import { connectStore } from '../store/mongo.js';
+import { baselineWorkflow, processedQuery, stepUpdate, type BaselineInput } from './baseline.workflow.js';
 import { Progress } from './lib/progress.js';
 import { ROOT, startServices } from './lib/services.js';
-import { mb, percentile, round1, sleep, table } from './lib/stats.js';
+import { machineInfo, mb, mean, percentile, round1, round2, sleep, table } from './lib/stats.js';
+import { spawnChild, startServiceProcesses, type Child } from './national/service.js';
+import { driveCase, listingCaseId, People, seedWorld, type CaseRun, type SeedResult } from './national/workload.js';
+import { planWorld, type CasePlan } from './national/world.js';
 
 const NAMESPACE = 'default';
 const KNEE_P95_MS = 150;
-/** Cases whose SUBMIT is also timed to "visible in the inbox" (the first few of every level). */
-const INBOX_SAMPLE_PER_LEVEL = 4;
-/** Cases per level described (state transitions, history length). */
-const DESCRIBE_SAMPLE_PER_LEVEL = 3;
+const DESCRIBE_SAMPLE = 3;
 
 // ---------------------------------------------------------------------------
 // Arguments
@@ -36,9 +33,15 @@ const DESCRIBE_SAMPLE_PER_LEVEL = 3;
 
 interface Options {
   quick: boolean;
-  cases: number;
+  applications: number;
+  listings: number;
+  experts: number;
   levels: number[];
+  seed: number;
+  seedConcurrency: number;
 }
+
+const USAGE = 'usage: npm run bench -- [--quick] [--applications N] [--listings N] [--experts N] [--levels 1,2,4,8,16,32] [--seed N]';
 
 function parseArgs(argv: string[]): Options {
   const quick = argv.includes('--quick');
@@ -46,59 +49,33 @@ function parseArgs(argv: string[]): Options {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const cases = Number(value('--cases') ?? (quick ? 6 : 64));
-  const levels = (value('--levels') ?? (quick ? '1,2,4' : '1,4,16,32')).split(',').map(Number);
-  if (!Number.isInteger(cases) || cases < 1 || levels.some((l) => !Number.isInteger(l) || l < 1)) {
-    throw new Error('usage: npm run bench -- [--cases N] [--levels 1,4,16,32] [--quick]');
-  }
-  return { quick, cases, levels };
+  const num = (name: string, dflt: number) => {
+    const v = Number(value(name) ?? dflt);
+    if (!Number.isInteger(v) || v < 0) throw new Error(`${name} must be a whole number\n${USAGE}`);
+    return v;
+  };
+  const levels = (value('--levels') ?? (quick ? '1,2,4,8' : '1,2,4,8,16,32')).split(',').map(Number);
+  if (levels.some((l) => !Number.isInteger(l) || l < 1)) throw new Error(`--levels: positive whole numbers\n${USAGE}`);
+  const o = {
+    quick,
+    applications: num('--applications', quick ? 62 : 2000),
+    listings: num('--listings', quick ? 310 : 10_000),
+    experts: num('--experts', quick ? 40 : 300),
+    levels,
+    seed: num('--seed', 2026),
+    seedConcurrency: num('--seed-concurrency', 8),
+  };
+  if (o.experts < 6) throw new Error(`--experts: at least 6 (a panel is 5, R7.3)\n${USAGE}`);
+  return o;
 }
-
-// ---------------------------------------------------------------------------
-// Servers: scripts/dev-services.mjs `env` (fresh state dir, free 127.0.0.1 ports), stopped afterwards
-// ---------------------------------------------------------------------------
 
 // ---------------------------------------------------------------------------
 // Measurements
 // ---------------------------------------------------------------------------
 
-
-interface CaseOutcome {
-  workflowId: string;
-  updateMs: number[];
-  inboxMs?: number;
-}
-
 interface Described {
   stateTransitions: number;
   historyLength: number;
-}
-
-interface LevelResult {
-  phase: string;
-  concurrency: number;
-  cases: number;
-  steps: number;
-  wallMs: number;
-  stepsPerSec: number;
-  casesPerSec: number;
-  updateP50: number;
-  updateP95: number;
-  updateP99: number;
-  inboxSamples: number;
-  inboxP50: number | null;
-  inboxP95: number | null;
-  stateTransitionsPerCase: number | null;
-  historyLengthPerCase: number | null;
-}
-
-interface PhaseResult {
-  phase: string;
-  levels: LevelResult[];
-  rssBeforeMb: number;
-  rssAfterMb: number;
-  cachedWorkflowsAtEnd: number;
-  kneeConcurrency: number | null;
 }
 
 async function describeCase(client: Client, workflowId: string): Promise<Described> {
@@ -107,136 +84,11 @@ async function describeCase(client: Client, workflowId: string): Promise<Describ
   return { stateTransitions: Number(info.stateTransitionCount ?? 0), historyLength: Number(info.historyLength ?? 0) };
 }
 
-/**
- * Runs `cases` cases with at most `concurrency` in flight, `driveCase` returning each case's Update
- * latencies. Steps = Updates completed (each one a case step).
- */
-async function runLevel(client: Client, phase: string, concurrency: number, cases: number, driveCase: (id: string, index: number) => Promise<CaseOutcome>): Promise<LevelResult> {
-  const runId = `${phase}-c${concurrency}-${Date.now().toString(36)}`;
-  const ids = Array.from({ length: cases }, (_, i) => `bench-${runId}-${i}`);
-  const outcomes: CaseOutcome[] = [];
-  const progress = new Progress(`${phase.padEnd(10)} c=${String(concurrency).padEnd(3)}`, cases);
-  let next = 0;
-  let steps = 0;
-  const started = performance.now();
-  const runner = async () => {
-    while (next < cases) {
-      const i = next++;
-      const out = await driveCase(ids[i]!, i);
-      outcomes.push(out);
-      steps += out.updateMs.length;
-      progress.tick(outcomes.length, `${steps} updates  ${(steps / ((performance.now() - started) / 1000)).toFixed(1)} steps/s`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, cases) }, runner));
-  progress.stop();
-  const wallMs = performance.now() - started;
-  const lat = outcomes.flatMap((o) => o.updateMs);
-  const inbox = outcomes.flatMap((o) => (o.inboxMs === undefined ? [] : [o.inboxMs]));
-  const described = await Promise.all(outcomes.slice(0, DESCRIBE_SAMPLE_PER_LEVEL).map((o) => describeCase(client, o.workflowId)));
-  const mean = (xs: number[]) => (xs.length ? round1(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
-  return {
-    phase,
-    concurrency,
-    cases,
-    steps,
-    wallMs: Math.round(wallMs),
-    stepsPerSec: round1(steps / (wallMs / 1000)),
-    casesPerSec: round1(cases / (wallMs / 1000)),
-    updateP50: round1(percentile(lat, 50)),
-    updateP95: round1(percentile(lat, 95)),
-    updateP99: round1(percentile(lat, 99)),
-    inboxSamples: inbox.length,
-    inboxP50: inbox.length ? round1(percentile(inbox, 50)) : null,
-    inboxP95: inbox.length ? round1(percentile(inbox, 95)) : null,
-    stateTransitionsPerCase: mean(described.map((d) => d.stateTransitions)),
-    historyLengthPerCase: mean(described.map((d) => d.historyLength)),
-  };
-}
-
-async function runPhase(client: Client, phase: string, opts: Options, makeWorker: () => Promise<Worker>, driveCase: (id: string, index: number) => Promise<CaseOutcome>): Promise<PhaseResult> {
-  const rssBefore = process.memoryUsage().rss;
-  const worker = await makeWorker();
-  const levels: LevelResult[] = [];
-  let cached = 0;
-  await worker.runUntil(async () => {
-    for (const c of opts.levels) levels.push(await runLevel(client, phase, c, Math.max(opts.cases, 2 * c), driveCase));
-    cached = worker.getStatus().numCachedWorkflows;
-  });
-  const rssAfter = process.memoryUsage().rss;
-  const knee = levels.find((l) => l.updateP95 > KNEE_P95_MS);
-  return { phase, levels, rssBeforeMb: mb(rssBefore), rssAfterMb: mb(rssAfter), cachedWorkflowsAtEnd: cached, kneeConcurrency: knee?.concurrency ?? null };
-}
-
-// ---------------------------------------------------------------------------
-// The two workloads
-// ---------------------------------------------------------------------------
-
-/** One selection plan (R7.1) as staff would drive it: submit, returned, edited, resubmitted, approved, cancelled. */
-const SCRIPT: CommandArgs[] = [
-  { type: 'SUBMIT', payload: {}, actor: natOfficer },
-  { type: 'RETURN', payload: { comments: 'State the application requirements.' }, actor: natLeader },
-  { type: 'EDIT_DRAFT', payload: { draft: { ...draft, requirements: 'R6.1–R6.5 in full.' } }, actor: natOfficer },
-  { type: 'SUBMIT', payload: {}, actor: natOfficer },
-  { type: 'APPROVE', payload: { comments: 'Agreed.' }, actor: natLeader },
-  { type: 'CANCEL', payload: { reason: 'benchmark case finished' }, actor: natOfficer },
-] as CommandArgs[];
-
-/** Polls the inbox (`tasks`) until the case's task `key` is active; ms since `t0`. */
-async function visibleInInbox(store: Store, caseId: string, key: string, t0: number, timeoutMs = 30_000): Promise<number> {
-  for (;;) {
-    if (await store.tasks.findOne({ caseId, key, active: true }, { projection: { _id: 1 } })) return performance.now() - t0;
-    if (performance.now() - t0 > timeoutMs) throw new Error(`task ${key} of ${caseId} not visible after ${timeoutMs} ms`);
-    await sleep(5);
-  }
-}
-
-function oursDriver(client: Client, store: Store, taskQueue: string) {
-  return async (id: string, index: number): Promise<CaseOutcome> => {
-    const workflowId = `selection-plan:national:${id}`;
-    const h = await client.workflow.start(selectionPlanWorkflow, {
-      workflowId,
-      taskQueue,
-      args: [{ input: { kind: 'evaluation', organiser: 'national', draft, createdBy: natOfficer } }],
-    });
-    const updateMs: number[] = [];
-    let inboxMs: number | undefined;
-    for (const [i, cmd] of SCRIPT.entries()) {
-      const t0 = performance.now();
-      const sample = i === 0 && index < INBOX_SAMPLE_PER_LEVEL;
-      const inbox = sample ? visibleInInbox(store, workflowId, 'approve-1', t0) : undefined;
-      await h.executeUpdate(commandUpdate, { args: [cmd] });
-      updateMs.push(performance.now() - t0);
-      if (inbox) inboxMs = await inbox;
-    }
-    const result = await h.result();
-    if (result.state !== 'cancelled') throw new Error(`${workflowId} ended in ${result.state}, not cancelled`);
-    return { workflowId, updateMs, inboxMs };
-  };
-}
-
-function baselineDriver(client: Client, taskQueue: string, input: BaselineInput) {
-  const updates = input.activities.length - 1;
-  return async (id: string): Promise<CaseOutcome> => {
-    const workflowId = `baseline:${id}`;
-    const h = await client.workflow.start(baselineWorkflow, { workflowId, taskQueue, args: [input] });
-    const updateMs: number[] = [];
-    for (let i = 0; i < updates; i++) {
-      const t0 = performance.now();
-      await h.executeUpdate(stepUpdate, { args: ['step'] });
-      updateMs.push(performance.now() - t0);
-    }
-    await h.result();
-    return { workflowId, updateMs };
-  };
-}
-
 /** Activities and timers per phase (0 = start, i = after the i-th Update) of one real case's history. */
-async function calibrate(h: WorkflowHandle): Promise<BaselineInput & { childWorkflowsStarted: number; historyLength: number }> {
+async function calibrate(h: WorkflowHandle): Promise<BaselineInput & { historyLength: number }> {
   const history = await h.fetchHistory();
   const activities = [0];
   const timers = [0];
-  let childWorkflowsStarted = 0;
   for (const e of history.events ?? []) {
     if (e.workflowExecutionUpdateAcceptedEventAttributes) {
       activities.push(0);
@@ -245,37 +97,121 @@ async function calibrate(h: WorkflowHandle): Promise<BaselineInput & { childWork
     const last = activities.length - 1;
     if (e.activityTaskScheduledEventAttributes) activities[last]!++;
     if (e.timerStartedEventAttributes) timers[last]!++;
-    if (e.startChildWorkflowExecutionInitiatedEventAttributes) childWorkflowsStarted++;
   }
-  return { activities, timers, childWorkflowsStarted, historyLength: history.events?.length ?? 0 };
+  return { activities, timers, historyLength: history.events?.length ?? 0 };
+}
+
+type Script = 'application' | 'annualReport' | 'renewal';
+const scriptOf = (c: CasePlan): Script => (c.kind === 'application' ? 'application' : c.script);
+
+interface LevelResult {
+  phase: string;
+  concurrency: number;
+  cases: number;
+  steps: number;
+  wallMs: number;
+  stepsPerSec: number;
+  updateP50: number;
+  updateP95: number;
+  updateP99: number;
+  startP95: number;
+  inboxReadsPerStep: number | null;
+  visibleSamples: number;
+  visibleP50: number | null;
+  visibleP95: number | null;
+  stateTransitionsPerCase: Partial<Record<Script, number>>;
+  historyLengthPerCase: Partial<Record<Script, number>>;
+  errors: number;
+}
+
+function summarise(phase: string, concurrency: number, runs: (CaseRun & { script: Script })[], wallMs: number, described: Map<Script, Described[]>, errors: number): LevelResult {
+  const steps = runs.flatMap((r) => r.steps);
+  const updates = steps.filter((s) => s.kind === 'update').map((s) => s.ms);
+  const starts = steps.filter((s) => s.kind === 'start').map((s) => s.ms);
+  const visible = runs.flatMap((r) => r.visibleMs);
+  const reads = runs.reduce((a, r) => a + r.inboxReads, 0);
+  const per = (f: (d: Described) => number) => Object.fromEntries([...described].map(([k, ds]) => [k, round1(mean(ds.map(f)))]));
+  return {
+    phase,
+    concurrency,
+    cases: runs.length,
+    steps: steps.length,
+    wallMs: Math.round(wallMs),
+    stepsPerSec: round1(steps.length / (wallMs / 1000)),
+    updateP50: round1(percentile(updates, 50)),
+    updateP95: round1(percentile(updates, 95)),
+    updateP99: round1(percentile(updates, 99)),
+    startP95: round1(percentile(starts, 95)),
+    inboxReadsPerStep: phase.startsWith('baseline') ? null : round2(reads / Math.max(1, steps.length)),
+    visibleSamples: visible.length,
+    visibleP50: visible.length ? round1(percentile(visible, 50)) : null,
+    visibleP95: visible.length ? round1(percentile(visible, 95)) : null,
+    stateTransitionsPerCase: per((d) => d.stateTransitions),
+    historyLengthPerCase: per((d) => d.historyLength),
+    errors,
+  };
+}
+
+/** Runs `items` with at most `concurrency` in flight; failures are counted and the first few printed. */
+async function runLevel<T>(label: string, concurrency: number, items: T[], drive: (item: T) => Promise<CaseRun & { script: Script }>): Promise<{ runs: (CaseRun & { script: Script })[]; wallMs: number; errors: number }> {
+  const runs: (CaseRun & { script: Script })[] = [];
+  const progress = new Progress(label, items.length);
+  let next = 0;
+  let steps = 0;
+  let errors = 0;
+  const started = performance.now();
+  const runner = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      try {
+        const r = await drive(item);
+        runs.push(r);
+        steps += r.steps.length;
+      } catch (e) {
+        errors += 1;
+        if (errors <= 3) console.error(`\n  ${label}: ${(e as Error).message}`);
+      }
+      progress.tick(runs.length + errors, `${steps} steps  ${(steps / ((performance.now() - started) / 1000)).toFixed(1)} steps/s`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, runner));
+  progress.stop();
+  return { runs, wallMs: performance.now() - started, errors };
+}
+
+/** Splits the workload into `n` slices with the same mix (the plans are shuffled already). */
+function slices(cases: CasePlan[], n: number): CasePlan[][] {
+  const out: CasePlan[][] = Array.from({ length: n }, () => []);
+  cases.forEach((c, i) => out[i % n]!.push(c));
+  return out;
 }
 
 // ---------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------
 
-const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never;
-
-async function storeCounts(store: Store): Promise<Record<string, number>> {
+async function storeFigures(db: Db): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const c of await store.db.listCollections({}, { nameOnly: true }).toArray()) {
-    out[c.name] = await store.db.collection(c.name).countDocuments({});
-  }
+  for (const c of await db.listCollections({}, { nameOnly: true }).toArray()) out[c.name] = await db.collection(c.name).countDocuments({});
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  Runtime.install({ logger: new DefaultLogger('WARN') });
   const startedAt = new Date();
-  const loadBefore = os.loadavg().map(round1);
+  const machineBefore = await machineInfo();
   const t0 = performance.now();
-  console.log(`bench: ${opts.quick ? 'quick, ' : ''}levels ${opts.levels.join(',')}, at least ${opts.cases} cases per level (2 × concurrency when larger)`);
+  console.log(
+    `bench: ${opts.quick ? 'quick, ' : ''}31 provinces + the national group, ${opts.applications} applications, ${opts.listings} listings, ${opts.experts} experts; levels ${opts.levels.join(',')}`,
+  );
   console.log('starting the servers (scripts/dev-services.mjs env) ...');
   const services = await startServices();
   const cleanup: (() => Promise<unknown>)[] = [services.stop];
   const onSignal = () => {
-    void services.stop().finally(() => process.exit(130));
+    void (async () => {
+      for (const f of cleanup) await f().catch(() => undefined);
+      process.exit(130);
+    })();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -285,85 +221,201 @@ async function main() {
     const temporalDb = services.stateDir ? path.join(services.stateDir, 'temporal.db') : '(external server)';
     console.log(`Temporal dev server ${temporalAddress}, database: SQLite file ${temporalDb} (temporal CLI start-dev defaults, no --sqlite-pragma)`);
     console.log(`store ${mongodbUri.replace(/\/\/[^@]*@/, '//***@')}`);
+    const suffix = Date.now().toString(36);
+    const database = `bench_${suffix}`;
+    const oursQueue = `bench-ours-${suffix}`;
+    const baselineQueue = `bench-baseline-${suffix}`;
+    const authSecret = `bench-secret-${suffix}-0123456789abcdef0123456789`;
 
-    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-    cleanup.unshift(() => nativeConnection.close());
+    console.log('starting the service (worker/main.ts, api/main.ts) and the baseline worker (bench/baseline.worker.ts) ...');
+    const service = await startServiceProcesses({ mongodbUri, temporalAddress, database, taskQueue: oursQueue, authSecret });
+    cleanup.unshift(() => service.stop());
+    const baselineWorker: Child = await spawnChild('baseline-worker', 'bench/baseline.worker.ts', { TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: baselineQueue }, /baseline worker running/);
+    cleanup.unshift(() => baselineWorker.stop());
     const connection = await Connection.connect({ address: temporalAddress });
     cleanup.unshift(() => connection.close());
     const client = new Client({ connection, namespace: NAMESPACE });
-    const dbName = `bench_${Date.now().toString(36)}`;
-    const store = await connectStore(mongodbUri, dbName);
+    const store = await connectStore(mongodbUri, database);
     cleanup.unshift(() => store.client.close());
+    const people = new People(service.baseUrl, authSecret);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const reference = `bench-${suffix}`;
 
-    console.log('bundling workflows ...');
-    const [oursBundle, baselineBundle]: WorkflowBundleWithSourceMap[] = await Promise.all([
-      bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
-      bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./baseline.workflow.ts', import.meta.url)), logger: quietLogger }),
-    ]);
-    const suffix = Date.now().toString(36);
-    const oursQueue = `bench-ours-${suffix}`;
-    const baselineQueue = `bench-baseline-${suffix}`;
-    // Same worker options for both: the service's (createWorker: defaults + a workflow bundle).
-    const oursWorker = () => createWorker({ connection: nativeConnection, namespace: NAMESPACE, taskQueue: oursQueue, store, options: { workflowBundle: oursBundle, workflowsPath: undefined } });
-    const baselineWorker = () =>
-      Worker.create({ connection: nativeConnection, namespace: NAMESPACE, taskQueue: baselineQueue, workflowBundle: baselineBundle, activities: { async noop() {} } });
-
-    // Calibration: one real case, alone; its history sets the baseline's activities and timers.
-    console.log('calibrating: one real selection-plan case ...');
-    const calibration = await (await oursWorker()).runUntil(async () => {
-      await oursDriver(client, store, oursQueue)('bench-calibration', INBOX_SAMPLE_PER_LEVEL);
-      const id = 'selection-plan:national:bench-calibration';
-      // Notifications start delivery workflows from an activity (not child workflows); the baseline has none.
-      return { ...(await calibrate(client.workflow.getHandle(id))), notificationWorkflowsStarted: await store.notifications.countDocuments({ caseId: id }) };
-    });
-    const baselineInput: BaselineInput = { activities: calibration.activities, timers: calibration.timers };
-    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    // ---- the world ----
+    const world = planWorld({ applications: opts.applications, listings: opts.listings, experts: opts.experts, seed: opts.seed, today });
+    console.log('seeding the world through the API (expert pool, 32 rounds) and the directory (listing cases) ...');
+    const seed: SeedResult = await seedWorld({ people, temporal: client, taskQueue: oursQueue, experts: opts.experts, listings: world.listings, today, reference, concurrency: opts.seedConcurrency });
+    const projected = new Progress('listing projections', world.listings.length, 'listings');
+    const tp = performance.now();
+    for (;;) {
+      const n = await store.cases.countDocuments({ caseType: 'listing' });
+      projected.tick(n);
+      if (n >= world.listings.length) break;
+      if (performance.now() - tp > 1_800_000) throw new Error(`only ${n} of ${world.listings.length} listings projected after 30 min`);
+      await sleep(1000);
+    }
+    projected.stop();
+    const listingsProjectedMs = performance.now() - tp + seed.listingsMs;
     console.log(
-      `  per case: 1 start, ${SCRIPT.length} updates, ${sum(calibration.activities)} activities [${calibration.activities.join(',')}], ${sum(calibration.timers)} timers [${calibration.timers.join(',')}], ` +
-        `${calibration.childWorkflowsStarted} child workflows, ${calibration.notificationWorkflowsStarted} notification-delivery workflows (not mirrored by the baseline), history ${calibration.historyLength} events`,
+      `  expert pool ${seed.experts} in ${round1(seed.expertPoolMs / 1000)} s; ${seed.rounds} rounds opened in ${round1(seed.roundsMs / 1000)} s; ${seed.listings} listings started in ${round1(seed.listingsMs / 1000)} s (${round1(seed.listingStartsPerSec)}/s), all projected after ${round1(listingsProjectedMs / 1000)} s`,
     );
 
-    const phases: PhaseResult[] = [];
-    phases.push(await runPhase(client, 'baseline1', opts, baselineWorker, baselineDriver(client, baselineQueue, baselineInput)));
-    phases.push(await runPhase(client, 'ours', opts, oursWorker, oursDriver(client, store, oursQueue)));
-    phases.push(await runPhase(client, 'baseline2', opts, baselineWorker, baselineDriver(client, baselineQueue, baselineInput)));
-    const counts = await storeCounts(store);
+    // ---- calibration: one case of each script alone; its history sets the baseline's activities and timers ----
+    const all: CasePlan[] = [];
+    const apps = [...world.applications];
+    const listings = [...world.listings];
+    // Interleave applications and listings in their proportion.
+    const ratio = listings.length / Math.max(1, apps.length);
+    let credit = 0;
+    while (apps.length || listings.length) {
+      if (apps.length) all.push(apps.shift()!);
+      credit += ratio;
+      while (credit >= 1 && listings.length) {
+        all.push(listings.shift()!);
+        credit -= 1;
+      }
+      if (!apps.length) all.push(...listings.splice(0));
+    }
+    const calibrationCases = (['application', 'annualReport', 'renewal'] as Script[]).map((s) => all.find((c) => scriptOf(c) === s)).filter((c): c is CasePlan => c !== undefined);
+    const rest = all.filter((c) => !calibrationCases.includes(c));
+    const driveOpts = { people, reference, today, sampleVisibility: false };
+    console.log('calibrating: one case of each script, alone ...');
+    const inputs = new Map<Script, BaselineInput & { historyLength: number }>();
+    for (const c of calibrationCases) {
+      const r = await driveCase(c, driveOpts);
+      const cal = await calibrate(client.workflow.getHandle(r.caseId));
+      // A renewal's approval continues the listing as new (R9.1: one run per period): count the first run's phases.
+      inputs.set(scriptOf(c), cal);
+      const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+      console.log(`  ${scriptOf(c).padEnd(13)} ${r.steps.length} steps (${r.steps.map((s) => s.command).join(', ')}); ${sum(cal.activities)} activities [${cal.activities.join(',')}], ${sum(cal.timers)} timers [${cal.timers.join(',')}], history ${cal.historyLength} events`);
+    }
+
+    // ---- phases ----
+    const parts = slices(rest, opts.levels.length + 1);
+    const oursSlices = parts.slice(0, opts.levels.length);
+    const halfKneeSlice = parts[opts.levels.length]!;
+    const describeSample = async (runs: (CaseRun & { script: Script })[]) => {
+      const out = new Map<Script, Described[]>();
+      for (const s of ['application', 'annualReport', 'renewal'] as Script[]) {
+        const ids = runs.filter((r) => r.script === s).slice(0, DESCRIBE_SAMPLE).map((r) => r.caseId);
+        if (ids.length) out.set(s, await Promise.all(ids.map((id) => describeCase(client, id))));
+      }
+      return out;
+    };
+
+    const baselinePhase = async (name: string): Promise<LevelResult[]> => {
+      const results: LevelResult[] = [];
+      for (const [i, c] of opts.levels.entries()) {
+        // The mirror of each case of the level; listings exist before the level (as ours were seeded), so theirs are started first, untimed.
+        const mirrors = oursSlices[i]!.map((p, j) => ({ script: scriptOf(p), id: `baseline-${name}-c${c}-${suffix}-${j}` }));
+        const handles = new Map<string, WorkflowHandle>();
+        await Promise.all(
+          mirrors
+            .filter((m) => m.script !== 'application')
+            .map(async (m) => {
+              const h = await client.workflow.start(baselineWorkflow, { workflowId: m.id, taskQueue: baselineQueue, args: [inputs.get(m.script)!] });
+              // Ours were seeded long before: wait until the mirror's opening activities are done too.
+              while ((await h.query(processedQuery)) < 0) await sleep(50);
+              handles.set(m.id, h);
+            }),
+        );
+        const { runs, wallMs, errors } = await runLevel(`${name} c=${c}`, c, mirrors, async (m) => {
+          const input = inputs.get(m.script)!;
+          const steps: CaseRun['steps'] = [];
+          let h = handles.get(m.id);
+          if (!h) {
+            const ts = performance.now();
+            h = await client.workflow.start(baselineWorkflow, { workflowId: m.id, taskQueue: baselineQueue, args: [input] });
+            steps.push({ command: 'start', kind: 'start', ms: performance.now() - ts });
+          }
+          for (let u = 1; u < input.activities.length; u++) {
+            const tu = performance.now();
+            await h.executeUpdate(stepUpdate, { args: ['step'] });
+            steps.push({ command: 'step', kind: 'update', ms: performance.now() - tu });
+          }
+          await h.result();
+          return { caseId: m.id, caseType: 'listing', steps, visibleMs: [], inboxReads: 0, script: m.script };
+        });
+        results.push(summarise(name, c, runs, wallMs, await describeSample(runs), errors));
+      }
+      return results;
+    };
+
+    const oursLevel = async (name: string, c: number, items: CasePlan[], sampleVisibility: boolean) => {
+      const { runs, wallMs, errors } = await runLevel(`${name} c=${c}`, c, items, async (p) => ({ ...(await driveCase(p, { ...driveOpts, sampleVisibility })), script: scriptOf(p) }));
+      return summarise(name, c, runs, wallMs, await describeSample(runs), errors);
+    };
+
+    const rss: Record<string, { workerMb: number; apiMb: number; baselineWorkerMb: number }> = {};
+    const snapRss = (at: string) => (rss[at] = { workerMb: mb(service.worker.rss()), apiMb: mb(service.api.rss()), baselineWorkerMb: mb(baselineWorker.rss()) });
+    snapRss('after seeding');
+    const phases: { phase: string; levels: LevelResult[] }[] = [];
+    phases.push({ phase: 'baseline1', levels: await baselinePhase('baseline1') });
+    const ours: LevelResult[] = [];
+    for (const [i, c] of opts.levels.entries()) ours.push(await oursLevel('ours', c, oursSlices[i]!, false));
+    phases.push({ phase: 'ours', levels: ours });
+    snapRss('after ours');
+    phases.push({ phase: 'baseline2', levels: await baselinePhase('baseline2') });
+
+    const kneeOf = (ls: LevelResult[]) => ls.find((l) => l.updateP95 > KNEE_P95_MS) ?? null;
+    const oursKnee = kneeOf(ours);
+    const halfKnee = Math.max(1, Math.floor((oursKnee?.concurrency ?? opts.levels[opts.levels.length - 1]!) / 2));
+    console.log(`ours at half the knee (concurrency ${halfKnee}), timing update → visible in the next person's inbox ...`);
+    const half = await oursLevel('ours-half-knee', halfKnee, halfKneeSlice, true);
+    phases.push({ phase: 'ours-half-knee', levels: [half] });
+    snapRss('at the end');
+
+    const documents = await storeFigures(store.db);
+    const caseCounts = Object.fromEntries(
+      (await store.cases.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$caseType', n: { $sum: 1 } } }]).toArray()).map((x) => [x._id, x.n]),
+    );
 
     // ---- report ----
-    const [b1, ours, b2] = phases as [PhaseResult, PhaseResult, PhaseResult];
-    const rows: (string | number | null)[][] = [['phase', 'conc', 'cases', 'steps/s', 'cases/s', 'upd p50 ms', 'upd p95 ms', 'upd p99 ms', 'inbox p50', 'inbox p95', 'transitions/case', 'history/case']];
-    for (const p of phases) {
-      for (const l of p.levels) {
-        rows.push([p.phase, l.concurrency, l.cases, l.stepsPerSec, l.casesPerSec, l.updateP50, l.updateP95, l.updateP99, l.inboxP50, l.inboxP95, l.stateTransitionsPerCase, l.historyLengthPerCase]);
-      }
-    }
-    const ratioRows: (string | number | null)[][] = [['conc', 'steps/s ours÷base', 'p95 ours÷base', 'transitions ours÷base', 'history ours÷base', 'baseline drift b2÷b1 steps/s']];
+    const rows: (string | number | null)[][] = [['phase', 'conc', 'cases', 'steps', 'steps/s', 'upd p50 ms', 'upd p95 ms', 'upd p99 ms', 'start p95', 'inbox reads/step', 'visible p50', 'visible p95', 'errors']];
+    for (const p of phases) for (const l of p.levels) rows.push([p.phase, l.concurrency, l.cases, l.steps, l.stepsPerSec, l.updateP50, l.updateP95, l.updateP99, l.startP95, l.inboxReadsPerStep, l.visibleP50, l.visibleP95, l.errors]);
+    const [b1, , b2] = phases as [{ levels: LevelResult[] }, unknown, { levels: LevelResult[] }];
+    const r = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? null : round2(a / b));
+    const ratioRows: (string | number | null)[][] = [['conc', 'steps/s ours÷base', 'upd p95 ours÷base', 'transitions/case ours÷base (application, report, renewal)', 'history/case ours÷base', 'baseline drift b2÷b1']];
     const ratios = opts.levels.map((c, i) => {
-      const [x, y, o] = [b1.levels[i]!, b2.levels[i]!, ours.levels[i]!];
-      const meanOf = (f: (l: LevelResult) => number | null) => ((f(x) ?? NaN) + (f(y) ?? NaN)) / 2;
-      const r = (a: number | null, b: number) => (a === null || !Number.isFinite(b) || b === 0 ? null : Math.round((a / b) * 100) / 100);
+      const [x, y, o] = [b1.levels[i]!, b2.levels[i]!, ours[i]!];
+      const base = (f: (l: LevelResult) => number) => (f(x) + f(y)) / 2;
+      const perScript = (f: (l: LevelResult) => Partial<Record<Script, number>>) =>
+        (['application', 'annualReport', 'renewal'] as Script[]).map((s) => r(f(o)[s], ((f(x)[s] ?? NaN) + (f(y)[s] ?? NaN)) / 2));
       const row = {
         concurrency: c,
-        stepsPerSec: r(o.stepsPerSec, meanOf((l) => l.stepsPerSec)),
-        updateP95: r(o.updateP95, meanOf((l) => l.updateP95)),
-        stateTransitions: r(o.stateTransitionsPerCase, meanOf((l) => l.stateTransitionsPerCase)),
-        historyLength: r(o.historyLengthPerCase, meanOf((l) => l.historyLengthPerCase)),
+        stepsPerSec: r(o.stepsPerSec, base((l) => l.stepsPerSec)),
+        updateP95: r(o.updateP95, base((l) => l.updateP95)),
+        stateTransitions: perScript((l) => l.stateTransitionsPerCase),
+        historyLength: perScript((l) => l.historyLengthPerCase),
         baselineDrift: r(y.stepsPerSec, x.stepsPerSec),
       };
-      ratioRows.push([c, row.stepsPerSec, row.updateP95, row.stateTransitions, row.historyLength, row.baselineDrift]);
+      ratioRows.push([c, row.stepsPerSec, row.updateP95, row.stateTransitions.map((v) => v ?? '–').join(' / '), row.historyLength.map((v) => v ?? '–').join(' / '), row.baselineDrift]);
       return row;
     });
-    const absRows: (string | number | null)[][] = [['phase', 'RSS before MB', 'RSS after MB', 'cached wf at end (closed cases are evicted)', `knee (p95 > ${KNEE_P95_MS} ms) at conc`]];
-    for (const p of phases) absRows.push([p.phase, p.rssBeforeMb, p.rssAfterMb, p.cachedWorkflowsAtEnd, p.kneeConcurrency === null ? 'not reached' : p.kneeConcurrency]);
+    const baseKnee1 = kneeOf(b1.levels);
+    const baseKnee2 = kneeOf(b2.levels);
+    const kneeRow = {
+      thresholdP95Ms: KNEE_P95_MS,
+      ours: oursKnee ? { concurrency: oursKnee.concurrency, stepsPerSec: oursKnee.stepsPerSec } : null,
+      baseline1: baseKnee1 ? { concurrency: baseKnee1.concurrency, stepsPerSec: baseKnee1.stepsPerSec } : null,
+      baseline2: baseKnee2 ? { concurrency: baseKnee2.concurrency, stepsPerSec: baseKnee2.stepsPerSec } : null,
+    };
+    const baseKneeSteps = [baseKnee1, baseKnee2].filter((k): k is LevelResult => k !== null).map((k) => k.stepsPerSec);
+    const kneeRatio = oursKnee && baseKneeSteps.length ? round2(oursKnee.stepsPerSec / mean(baseKneeSteps)) : null;
     const runtimeS = round1((performance.now() - t0) / 1000);
 
     console.log(`\n${table(rows)}\n`);
-    console.log(`ours ÷ baseline (mean of baseline1 and baseline2):\n${table(ratioRows)}\n`);
-    console.log(table(absRows));
-    console.log(`\nstore documents (${dbName}): ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-    console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${mb(os.totalmem())} MB, node ${process.version}; load average (1/5/15 min) before ${loadBefore.join('/')}, after ${os.loadavg().map(round1).join('/')}; runtime ${runtimeS} s`);
+    console.log(`ours ÷ baseline (mean of baseline1 and baseline2), per level:\n${table(ratioRows)}\n`);
+    const fmtKnee = (k: { concurrency: number; stepsPerSec: number } | null) => (k ? `concurrency ${k.concurrency}, ${k.stepsPerSec} steps/s` : `not reached up to concurrency ${opts.levels[opts.levels.length - 1]}`);
+    console.log(`knee (first level whose Update p95 > ${KNEE_P95_MS} ms): ours ${fmtKnee(kneeRow.ours)}; baseline1 ${fmtKnee(kneeRow.baseline1)}; baseline2 ${fmtKnee(kneeRow.baseline2)}; steps/s at the knee ours÷baseline ${kneeRatio ?? '–'}`);
+    console.log(`update → visible in the next person's inbox at half the knee (concurrency ${halfKnee}): p50 ${half.visibleP50 ?? '–'} ms, p95 ${half.visibleP95 ?? '–'} ms (${half.visibleSamples} samples)`);
+    console.log(`RSS (MB): ${Object.entries(rss).map(([k, v]) => `${k}: worker ${v.workerMb}, api ${v.apiMb}, baseline worker ${v.baselineWorkerMb}`).join('; ')}`);
+    console.log(`cases: ${Object.entries(caseCounts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    console.log(`store documents (${database}): ${Object.entries(documents).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    const machineAfter = await machineInfo();
+    console.log(`machine: ${machineAfter.cpus} × ${machineAfter.model ?? '?'}, ${machineAfter.totalMemMb} MB, node ${process.version}; load average before ${machineBefore.loadAvg.join('/')}, after ${machineAfter.loadAvg.join('/')}; runtime ${runtimeS} s`);
 
-    const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+    const resultsDir = path.join(ROOT, 'bench/results');
     mkdirSync(resultsDir, { recursive: true });
     const file = path.join(resultsDir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileSync(
@@ -373,13 +425,18 @@ async function main() {
           startedAt: startedAt.toISOString(),
           runtimeS,
           options: opts,
-          machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, totalMemMb: mb(os.totalmem()), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAvgBefore: loadBefore, loadAvgAfter: os.loadavg().map(round1) },
+          machine: { ...machineAfter, loadAvgBefore: machineBefore.loadAvg, loadAvgAfter: machineAfter.loadAvg },
           temporal: { address: temporalAddress, database: temporalDb, sqlite: 'temporal CLI start-dev defaults (no --sqlite-pragma)' },
-          store: { database: dbName, documents: counts },
-          workload: { script: SCRIPT.map((c) => c.type), baselineInput, calibration },
+          store: { uri: mongodbUri.replace(/\/\/[^@]*@/, '//***@'), database, documents, cases: caseCounts },
+          seed: { ...seed, listingsProjectedMs },
+          calibration: Object.fromEntries(inputs),
           kneeThresholdP95Ms: KNEE_P95_MS,
           phases,
           ratios,
+          knee: { ...kneeRow, stepsPerSecOursOverBaseline: kneeRatio },
+          halfKnee: { concurrency: halfKnee, visibleP50: half.visibleP50, visibleP95: half.visibleP95, samples: half.visibleSamples },
+          rss,
+          listingCaseIdExample: world.listings[0] ? listingCaseId(world.listings[0]) : null,
         },
         null,
         2,
@@ -401,3 +458,4 @@ main().then(
     process.exit(1);
   },
 );
+
