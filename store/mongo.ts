@@ -2,7 +2,7 @@
  * The MongoDB store: one database, these collections, these indexes. Works on MongoDB 7+ and on
  * FerretDB v1 (no transactions, no change streams: every write is an idempotent upsert or insert).
  */
-import { MongoClient, type Collection, type Db, type IndexDescription } from 'mongodb';
+import { MongoClient, type Collection, type Db, type IndexDescription, type MongoClientOptions } from 'mongodb';
 import type { AuditDoc, BarDoc, CalendarYearDoc, CaseDoc, ContactDoc, DirectoryChangeDoc, DrawDoc, CertificateTemplateDoc, InspectionDrawDoc, RelationDoc, TrainingSitesDoc, InspectorDoc, ListingDoc, ExpertDoc, NotificationDoc, TaskDoc } from './documents.js';
 import type { AccountDoc, SecurityEventDoc, SessionDoc } from './identity.js';
 import { DOSSIER_EXPORTS } from './dossierExports.js';
@@ -68,8 +68,11 @@ export function storeFromDb(client: MongoClient, db: Db): Store {
   };
 }
 
-export async function connectStore(uri: string, dbName = DEFAULT_DB): Promise<Store> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, appName: 'dte' });
+/** Client options a process may tighten (the worker bounds every store operation below its activities' timeouts). */
+export type StoreClientOptions = Pick<MongoClientOptions, 'socketTimeoutMS' | 'waitQueueTimeoutMS' | 'maxPoolSize'>;
+
+export async function connectStore(uri: string, dbName = DEFAULT_DB, options: StoreClientOptions = {}): Promise<Store> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, appName: 'dte', ...options });
   await client.connect();
   const store = storeFromDb(client, client.db(dbName));
   await ensureIndexes(store);

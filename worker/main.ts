@@ -3,13 +3,13 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { loadConfig } from '../config/env.js';
 import { createLogger } from '../config/logger.js';
 import { connectStore } from '../store/mongo.js';
-import { createWorker } from './worker.js';
+import { createWorker, WORKER_STORE_OPTIONS } from './worker.js';
 
 const config = loadConfig();
 const log = createLogger('worker', config.logLevel);
 Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
 
-const store = await connectStore(config.mongodbUri, config.mongodbDb);
+const store = await connectStore(config.mongodbUri, config.mongodbDb, WORKER_STORE_OPTIONS);
 const connection = await NativeConnection.connect({ address: config.temporalAddress });
 const worker = await createWorker({
   connection,

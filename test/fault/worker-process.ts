@@ -6,7 +6,7 @@
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadConfig } from '../../config/env.js';
 import { connectStore } from '../../store/mongo.js';
-import { createWorker } from '../../worker/worker.js';
+import { createWorker, WORKER_STORE_OPTIONS } from '../../worker/worker.js';
 
 const config = loadConfig();
 Runtime.install({
@@ -14,7 +14,7 @@ Runtime.install({
   telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } },
 });
 
-const store = await connectStore(config.mongodbUri, config.mongodbDb);
+const store = await connectStore(config.mongodbUri, config.mongodbDb, WORKER_STORE_OPTIONS);
 const connection = await NativeConnection.connect({ address: config.temporalAddress });
 const worker = await createWorker({
   connection,
