@@ -101,8 +101,9 @@ async function calibrate(h: WorkflowHandle): Promise<BaselineInput & { historyLe
   return { activities, timers, historyLength: history.events?.length ?? 0 };
 }
 
-type Script = 'application' | 'annualReport' | 'renewal';
-const scriptOf = (c: CasePlan): Script => (c.kind === 'application' ? 'application' : c.script);
+type Script = 'application' | 'change' | 'annualReport' | 'renewal';
+const SCRIPTS: Script[] = ['application', 'change', 'annualReport', 'renewal'];
+const scriptOf = (c: CasePlan): Script => (c.kind === 'application' ? 'application' : (c.script as Script));
 
 interface LevelResult {
   phase: string;
@@ -263,7 +264,8 @@ async function main() {
     // ---- calibration: one case of each script alone; its history sets the baseline's activities and timers ----
     const all: CasePlan[] = [];
     const apps = [...world.applications];
-    const listings = [...world.listings];
+    // Standing listings are the directory's standing load: seeded, not driven.
+    const listings = world.listings.filter((l) => l.script !== 'standing');
     // Interleave applications and listings in their proportion.
     const ratio = listings.length / Math.max(1, apps.length);
     let credit = 0;
@@ -276,7 +278,7 @@ async function main() {
       }
       if (!apps.length) all.push(...listings.splice(0));
     }
-    const calibrationCases = (['application', 'annualReport', 'renewal'] as Script[]).map((s) => all.find((c) => scriptOf(c) === s)).filter((c): c is CasePlan => c !== undefined);
+    const calibrationCases = SCRIPTS.map((s) => all.find((c) => scriptOf(c) === s)).filter((c): c is CasePlan => c !== undefined);
     const rest = all.filter((c) => !calibrationCases.includes(c));
     const driveOpts = { people, reference, today, sampleVisibility: false };
     console.log('calibrating: one case of each script, alone ...');
@@ -296,7 +298,7 @@ async function main() {
     const halfKneeSlice = parts[opts.levels.length]!;
     const describeSample = async (runs: (CaseRun & { script: Script })[]) => {
       const out = new Map<Script, Described[]>();
-      for (const s of ['application', 'annualReport', 'renewal'] as Script[]) {
+      for (const s of SCRIPTS) {
         const ids = runs.filter((r) => r.script === s).slice(0, DESCRIBE_SAMPLE).map((r) => r.caseId);
         if (ids.length) out.set(s, await Promise.all(ids.map((id) => describeCase(client, id))));
       }
@@ -375,12 +377,12 @@ async function main() {
     for (const p of phases) for (const l of p.levels) rows.push([p.phase, l.concurrency, l.cases, l.steps, l.stepsPerSec, l.updateP50, l.updateP95, l.updateP99, l.startP95, l.inboxReadsPerStep, l.visibleP50, l.visibleP95, l.errors]);
     const [b1, , b2] = phases as [{ levels: LevelResult[] }, unknown, { levels: LevelResult[] }];
     const r = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? null : round2(a / b));
-    const ratioRows: (string | number | null)[][] = [['conc', 'steps/s ours÷base', 'upd p95 ours÷base', 'transitions/case ours÷base (application, report, renewal)', 'history/case ours÷base', 'baseline drift b2÷b1']];
+    const ratioRows: (string | number | null)[][] = [['conc', 'steps/s ours÷base', 'upd p95 ours÷base', 'transitions/case ours÷base (application, change, report, renewal)', 'history/case ours÷base', 'baseline drift b2÷b1']];
     const ratios = opts.levels.map((c, i) => {
       const [x, y, o] = [b1.levels[i]!, b2.levels[i]!, ours[i]!];
       const base = (f: (l: LevelResult) => number) => (f(x) + f(y)) / 2;
       const perScript = (f: (l: LevelResult) => Partial<Record<Script, number>>) =>
-        (['application', 'annualReport', 'renewal'] as Script[]).map((s) => r(f(o)[s], ((f(x)[s] ?? NaN) + (f(y)[s] ?? NaN)) / 2));
+        SCRIPTS.map((s) => r(f(o)[s], ((f(x)[s] ?? NaN) + (f(y)[s] ?? NaN)) / 2));
       const row = {
         concurrency: c,
         stepsPerSec: r(o.stepsPerSec, base((l) => l.stepsPerSec)),

@@ -318,13 +318,16 @@ async function panelOf(organiser: User, caseId: string, run: CaseRun, timeoutMs:
   }
 }
 
-/** R14.2: last year's annual report, reviewed by the province; or R9.1: the renewal, consented and approved. */
+/** R20.3: a change of contact details; R14.2: last year's annual report, reviewed by the province; R9.1: the renewal, consented and approved. */
 export async function driveListing(l: ListingPlan, o: DriveOptions): Promise<CaseRun> {
   const caseId = listingCaseId(l);
   const d = new CaseDriver(o, caseId, 'listing');
   const inst = await o.people.as(institution(l.institutionId, l.institutionName));
   const ctx = { institution: { id: l.institutionId, name: l.institutionName, province: l.province }, organiser: l.organiser, recommender: l.recommender };
-  if (l.script === 'annualReport') {
+  if (l.script === 'standing') return d.done();
+  if (l.script === 'change') {
+    await d.step('REPORT_CHANGE', 'update', () => inst.ok('POST', `/api/listings/${enc(caseId)}/report-change`, { contact: { phone: `020-${String(80000000 + l.index)}` }, effectiveOn: o.today, note: '联系电话变更' }));
+  } else if (l.script === 'annualReport') {
     const year = Number(o.today.slice(0, 4)) - 1;
     const reviewer = await o.people.officer(reportReviewer(ctx).unit);
     await d.step('SUBMIT_ANNUAL_REPORT', 'update', () => inst.ok('POST', `/api/listings/${enc(caseId)}/submit-annual-report`, { year, personTimes: 1200 + l.index, plan: '下一年度培训考核计划：扩大数字技术工程师培训规模。' }), { user: reviewer, step: 'listing.reviewAnnualReport' });

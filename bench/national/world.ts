@@ -87,7 +87,12 @@ export interface ApplicationPlan {
 export interface ListingPlan {
   kind: 'listing';
   index: number;
-  script: 'annualReport' | 'renewal';
+  /**
+   * What happens to it in the run: nothing (`standing`, published this year, nothing owed yet); a
+   * change of contact details (`change`, R20.3); last year's annual report, late (`annualReport`,
+   * published last year, R14.2); its renewal (`renewal`, validity ends in 4–5 months, R9.1).
+   */
+  script: 'standing' | 'change' | 'annualReport' | 'renewal';
   institutionId: string;
   institutionName: string;
   province: string;
@@ -111,13 +116,13 @@ export interface WorldOptions {
 
 const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const addYears = (date: string, n: number) => `${Number(date.slice(0, 4)) + n}${date.slice(4)}`;
+const earliest = (a: string, b: string) => (a < b ? a : b);
 
 /**
  * The workload: `applications` applications (a fifth to the national evaluation round, the rest to
  * their province's training round, recommended by their province or an industry department), and
- * `listings` listings already in the directory: four fifths published in the past year, which owe
- * last year's annual report (R14.2), one fifth whose validity ends in 4–5 months and who file their
- * renewal (R9.1).
+ * `listings` listings already in the directory (see `ListingPlan.script`: 60 % standing, 15 % report
+ * a change, 15 % file last year's annual report late, 10 % renew).
  */
 export function planWorld(o: WorldOptions): { applications: ApplicationPlan[]; listings: ListingPlan[] } {
   const r = rng(o.seed);
@@ -149,14 +154,16 @@ export function planWorld(o: WorldOptions): { applications: ApplicationPlan[]; l
   for (const p of PROVINCES) {
     for (let i = 0; i < listingsPerProvince.get(p.code)!; i++) {
       const training = r.next() < 0.7;
-      const renewal = r.next() < 0.2;
+      const x = r.next();
+      const script: ListingPlan['script'] = x < 0.6 ? 'standing' : x < 0.75 ? 'change' : x < 0.9 ? 'annualReport' : 'renewal';
+      const day = (year: number) => `${year}-${String(2 + r.int(8)).padStart(2, '0')}-${String(1 + r.int(28)).padStart(2, '0')}`;
       // Renewal: valid until today + 4–5 months (filed before the R9.1 deadline, 3 months before expiry).
-      const publishedOn = renewal ? addYears(addDays(o.today, 125 + r.int(25)), -3) : `${lastYear}-${String(2 + r.int(9)).padStart(2, '0')}-${String(1 + r.int(28)).padStart(2, '0')}`;
+      const publishedOn = script === 'renewal' ? addYears(addDays(o.today, 125 + r.int(25)), -3) : script === 'annualReport' ? day(lastYear) : earliest(day(lastYear + 1), addDays(o.today, -30));
       const id = `bl${n}`;
       listings.push({
         kind: 'listing',
         index: n++,
-        script: renewal ? 'renewal' : 'annualReport',
+        script,
         institutionId: id,
         institutionName: `${p.name}数字技术${training ? '职业培训学校' : '技能评价中心'}${i + 1}`,
         province: p.code,
