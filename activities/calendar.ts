@@ -36,6 +36,15 @@ export function createCalendarActivities(deps: CalendarDeps) {
     },
 
     /**
+     * Every request of one step at once, answered in the order given: one activity instead of one per
+     * request (a listing opens with a dozen: its validity and each annual report's due date and reminders).
+     */
+    async computeDeadlineBatch(reqs: DeadlineRequest[]): Promise<Deadline[][]> {
+      const cal = createCalendar(await deps.loadArrangements());
+      return reqs.map((req) => compute(cal, req));
+    },
+
+    /**
      * After a year's arrangement is loaded: recompute a case's deadlines from the specs they were
      * made from (reminders from their recomputed due date). Returns them in the order given.
      */

@@ -8,13 +8,16 @@ import { createActivities, type DeliveryConfig } from './activities.js';
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 /**
- * The worker's store client gives up on a store operation well before the activity running it times
- * out (the store activities' start-to-close is 30 s, workflows/runtime/caseHost.ts): a reply that has
- * not come in 20 s closes its socket, and waiting 10 s for a pooled connection fails the attempt.
- * Without these an attempt that Temporal has already timed out and retried keeps its connection, and
- * after a store outage the retries pile up until the pool is full (bench/faults.ts, `store` phase).
+ * The worker's store client sheds load instead of queueing it in the store, and gives up on a store
+ * operation before the activity running it times out (the store activities' start-to-close is 30 s,
+ * workflows/runtime/caseHost.ts): at most 20 operations at once (a real MongoDB answers thousands a
+ * second through 20 connections; FerretDB's SQLite serialises writes, so more only wait there); an
+ * attempt that cannot get a connection in 10 s fails at once, cheaply, and Temporal retries it with
+ * backoff; a reply that has not come in 20 s closes its socket. Without these, after a store outage
+ * the backlog's attempts all reached the store at once, ran past their timeouts, were retried while the
+ * abandoned attempts still held connections, and the pool of 100 filled (bench/faults.ts, `store`).
  */
-export const WORKER_STORE_OPTIONS: StoreClientOptions = { socketTimeoutMS: 20_000, waitQueueTimeoutMS: 10_000 };
+export const WORKER_STORE_OPTIONS: StoreClientOptions = { maxPoolSize: 20, waitQueueTimeoutMS: 10_000, socketTimeoutMS: 20_000 };
 
 export interface WorkerSetup {
   connection: NativeConnection;
