@@ -9,13 +9,16 @@
  *
  *   npm run bench -- [--quick] [--applications N] [--listings N] [--experts N] [--levels 1,2,4,8,16,32]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
 import type { Db } from 'mongodb';
 import { connectStore } from '../store/mongo.js';
 import { baselineWorkflow, processedQuery, stepUpdate, type BaselineInput } from './baseline.workflow.js';
+import { formatFootprint, runFootprintBench, type FootprintResult } from './footprint.js';
+import { formatInboxBench, runInboxBench, type InboxBenchResult } from './inbox.js';
 import { Progress } from './lib/progress.js';
 import { ROOT, startServices } from './lib/services.js';
 import { machineInfo, mb, mean, percentile, round1, round2, sleep, table } from './lib/stats.js';
@@ -39,9 +42,13 @@ interface Options {
   levels: number[];
   seed: number;
   seedConcurrency: number;
+  footprint: boolean;
+  inbox: boolean;
+  inboxSizes: number[];
 }
 
-const USAGE = 'usage: npm run bench -- [--quick] [--applications N] [--listings N] [--experts N] [--levels 1,2,4,8,16,32] [--seed N]';
+const USAGE =
+  'usage: npm run bench -- [--quick] [--applications N] [--listings N] [--experts N] [--levels 1,2,4,8,16,32] [--seed N] [--no-footprint] [--no-inbox] [--inbox-sizes 1e5,1e6]';
 
 function parseArgs(argv: string[]): Options {
   const quick = argv.includes('--quick');
@@ -59,12 +66,16 @@ function parseArgs(argv: string[]): Options {
   const o = {
     quick,
     applications: num('--applications', quick ? 62 : 2000),
-    listings: num('--listings', quick ? 310 : 10_000),
+    listings: num('--listings', quick ? 93 : 10_000),
     experts: num('--experts', quick ? 40 : 300),
     levels,
     seed: num('--seed', 2026),
     seedConcurrency: num('--seed-concurrency', 8),
+    footprint: !argv.includes('--no-footprint'),
+    inbox: !argv.includes('--no-inbox'),
+    inboxSizes: (value('--inbox-sizes') ?? (quick ? '1e4' : '1e5,1e6')).split(',').map(Number),
   };
+  if (o.inboxSizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--inbox-sizes: whole numbers like 1e5\n${USAGE}`);
   if (o.experts < 6) throw new Error(`--experts: at least 6 (a panel is 5, R7.3)\n${USAGE}`);
   return o;
 }
@@ -199,6 +210,7 @@ async function storeFigures(db: Db): Promise<Record<string, number>> {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const startedAt = new Date();
   const machineBefore = await machineInfo();
   const t0 = performance.now();
@@ -444,8 +456,25 @@ async function main() {
         2,
       )}\n`,
     );
-    console.log(`results: ${path.relative(ROOT, file)}`);
     await store.db.dropDatabase().catch(() => undefined);
+
+    // ---- the absolute figures and the inbox queries (their own databases; the service is stopped first) ----
+    await service.stop();
+    await baselineWorker.stop();
+    let footprint: FootprintResult | undefined;
+    let inbox: InboxBenchResult | undefined;
+    if (opts.footprint) {
+      console.log('\nfootprint: worker RSS per cached case, replay of long histories, history lengths, store sizes (bench/footprint.ts) ...');
+      footprint = await runFootprintBench({ temporalAddress, mongodbUri, quick: opts.quick, cachedCases: opts.quick ? 200 : 1000, longHistories: opts.quick ? 200 : 1000, distinctHistories: opts.quick ? 10 : 50 });
+      console.log(formatFootprint(footprint));
+    }
+    if (opts.inbox) {
+      console.log(`\ninbox queries at ${opts.inboxSizes.join(', ')} tasks (bench/inbox.ts) ...`);
+      inbox = await runInboxBench({ mongodbUri, sizes: opts.inboxSizes, runs: opts.quick ? 50 : 200, quick: opts.quick });
+      console.log(formatInboxBench(inbox));
+    }
+    if (footprint || inbox) writeFileSync(file, `${JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as object), footprint, inbox }, null, 2)}\n`);
+    console.log(`results: ${path.relative(ROOT, file)}`);
   } finally {
     for (const f of cleanup) await f().catch((e: unknown) => console.error('cleanup:', e));
     process.off('SIGINT', onSignal);

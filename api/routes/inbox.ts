@@ -119,7 +119,7 @@ const InboxQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-type InboxQueryT = Static<typeof InboxQuery>;
+export type InboxQueryT = Static<typeof InboxQuery>;
 
 function viewFilter(p: Principal, view: 'unit' | 'mine'): Filter<TaskDoc> {
   return view === 'mine' ? { 'claimedBy.id': p.id } : { assigneeKey: assigneeKey(p) };
@@ -129,12 +129,19 @@ function viewFilter(p: Principal, view: 'unit' | 'mine'): Filter<TaskDoc> {
  * The inbox's filter. Occupation and province live on the case, not the task (no $lookup on
  * FerretDB): the cases of the tasks in view are read first, those matching give the task filter.
  */
-async function inboxFilter(ctx: ApiContext, p: Principal, q: InboxQueryT, now: Date): Promise<Filter<TaskDoc>> {
+/** The inbox's filter on the tasks alone (bench/inbox.ts times these queries). */
+export function taskFilter(p: Principal, q: Pick<InboxQueryT, 'view' | 'status' | 'caseType' | 'step' | 'escalation' | 'overdue'>, now: Date): Filter<TaskDoc> {
   const filter: Filter<TaskDoc> = { ...viewFilter(p, q.view), active: q.status === 'active' };
   if (q.caseType) filter.caseType = q.caseType;
   if (q.step) filter.step = q.step;
   if (q.escalation !== undefined) filter.escalation = q.escalation;
-  if (q.overdue) filter.due = { $lt: now };
+  // Overdue on `dueOrder` (= due, or far in the future when undated): the inbox indexes serve it; `due` is in none.
+  if (q.overdue) filter.dueOrder = { $lt: now };
+  return filter;
+}
+
+async function inboxFilter(ctx: Pick<ApiContext, 'store'>, p: Principal, q: InboxQueryT, now: Date): Promise<Filter<TaskDoc>> {
+  const filter = taskFilter(p, q, now);
   if (q.occupation || q.province) {
     const caseIds = (await ctx.store.tasks.distinct('caseId', filter)) as string[];
     const of: Filter<CaseDoc>[] = [];
@@ -158,6 +165,16 @@ async function inboxFilter(ctx: ApiContext, p: Principal, q: InboxQueryT, now: D
     filter.caseId = { $in: cases.map((c) => c._id) };
   }
   return filter;
+}
+
+/** The inbox's sort: `priority` puts escalations first, then the earliest due; `_id` breaks ties for stable pages. */
+export function inboxSort(q: Pick<InboxQueryT, 'sort' | 'order'>): Sort {
+  const dir = q.order === 'desc' ? -1 : 1;
+  return q.sort === 'priority'
+    ? { escalation: -dir as 1 | -1, dueOrder: dir, _id: 1 }
+    : q.sort === 'due'
+      ? { dueOrder: dir, _id: dir }
+      : { [q.sort]: dir, dueOrder: 1, _id: 1 };
 }
 
 async function ownTask(ctx: ApiContext, taskId: string, p: Principal): Promise<TaskDoc> {
@@ -196,13 +213,7 @@ export const inboxRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async
         range.push({ $or: [{ dueOrder: { $gt: due } }, { dueOrder: due, _id: { $gt: id } }] });
       }
       const query = range.length > 0 ? { ...base, $and: [...((base.$and as Filter<TaskDoc>[] | undefined) ?? []), ...range] } : base;
-      const dir = q.order === 'desc' ? -1 : 1;
-      const sort: Sort =
-        q.sort === 'priority'
-          ? { escalation: -dir as 1 | -1, dueOrder: dir, _id: 1 }
-          : q.sort === 'due'
-            ? { dueOrder: dir, _id: dir }
-            : { [q.sort]: dir, dueOrder: 1, _id: 1 };
+      const sort = inboxSort(q);
       const cursorPaging = q.skip === undefined;
       const [rows, total] = await Promise.all([
         ctx.store.tasks.find(query).sort(sort).skip(q.skip ?? 0).limit(q.limit + 1).toArray(),
@@ -245,7 +256,7 @@ export const inboxRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async
       const now = new Date();
       const [total, overdue, escalated, claimedByMe, caseTypes, steps] = await Promise.all([
         ctx.store.tasks.countDocuments(base),
-        ctx.store.tasks.countDocuments({ ...base, due: { $lt: now } }),
+        ctx.store.tasks.countDocuments({ ...base, dueOrder: { $lt: now } }),
         ctx.store.tasks.countDocuments({ ...base, escalation: true }),
         ctx.store.tasks.countDocuments({ 'claimedBy.id': p.id, active: true }),
         ctx.store.tasks.distinct('caseType', base),
