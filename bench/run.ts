@@ -45,10 +45,13 @@ interface Options {
   footprint: boolean;
   inbox: boolean;
   inboxSizes: number[];
+  cachedCases: number;
+  longHistories: number;
+  distinctHistories: number;
 }
 
 const USAGE =
-  'usage: npm run bench -- [--quick] [--applications N] [--listings N] [--experts N] [--levels 1,2,4,8,16,32] [--seed N] [--no-footprint] [--no-inbox] [--inbox-sizes 1e5,1e6]';
+  'usage: npm run bench -- [--quick] [--applications N] [--listings N] [--experts N] [--levels 1,2,4,8,16,32] [--seed N] [--no-footprint] [--cached N] [--histories N] [--distinct N] [--no-inbox] [--inbox-sizes 1e5,1e6]';
 
 function parseArgs(argv: string[]): Options {
   const quick = argv.includes('--quick');
@@ -74,6 +77,9 @@ function parseArgs(argv: string[]): Options {
     footprint: !argv.includes('--no-footprint'),
     inbox: !argv.includes('--no-inbox'),
     inboxSizes: (value('--inbox-sizes') ?? (quick ? '1e4' : '1e5,1e6')).split(',').map(Number),
+    cachedCases: num('--cached', quick ? 200 : 1000),
+    longHistories: num('--histories', quick ? 200 : 1000),
+    distinctHistories: num('--distinct', quick ? 10 : 50),
   };
   if (o.inboxSizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--inbox-sizes: whole numbers like 1e5\n${USAGE}`);
   if (o.experts < 6) throw new Error(`--experts: at least 6 (a panel is 5, R7.3)\n${USAGE}`);
@@ -465,7 +471,7 @@ async function main() {
     let inbox: InboxBenchResult | undefined;
     if (opts.footprint) {
       console.log('\nfootprint: worker RSS per cached case, replay of long histories, history lengths, store sizes (bench/footprint.ts) ...');
-      footprint = await runFootprintBench({ temporalAddress, mongodbUri, quick: opts.quick, cachedCases: opts.quick ? 200 : 1000, longHistories: opts.quick ? 200 : 1000, distinctHistories: opts.quick ? 10 : 50 });
+      footprint = await runFootprintBench({ temporalAddress, mongodbUri, quick: opts.quick, cachedCases: opts.cachedCases, longHistories: opts.longHistories, distinctHistories: opts.distinctHistories });
       console.log(formatFootprint(footprint));
     }
     if (opts.inbox) {
