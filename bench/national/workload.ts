@@ -20,6 +20,7 @@ import { consentAssignee, organiserOfficer, reportReviewer } from '../../machine
 import { listingWorkflow } from '../../workflows/index.js';
 import { Progress } from '../lib/progress.js';
 import { sleep } from '../lib/stats.js';
+import { goodFacts } from '../../test/fixtures/eligibility.js';
 import { expert, OCCUPATIONS, PROVINCES, staff, institution, type ApplicationPlan, type CasePlan, type ListingPlan } from './world.js';
 
 export class HttpError extends Error {
@@ -79,23 +80,6 @@ export class People {
 const enc = encodeURIComponent;
 const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
-/** R6: facts that pass every check. */
-function goodFacts(year: number) {
-  return {
-    independentLegalPersonRegisteredInChina: true,
-    registeredScope: '职业技能培训、考试与评价',
-    financialSystemSound: true,
-    managementSystemSound: true,
-    credit: { illegality: false, dishonesty: false, majorEconomicDisputes: false },
-    influence: '国家职业标准起草单位',
-    fullTimeStaff: 40,
-    faculty: 25,
-    facilities: { fit: true },
-    yearsOfExperience: 8,
-    personTimes: [1, 2, 3].map((i) => ({ year: year - i, personTimes: 3000 })),
-    acceptsSupervision: true,
-  };
-}
 
 export const roundIdOf = (organiser: Unit, reference: string) => `selection-round:${organiser}:${reference}`;
 export const listingCaseId = (l: ListingPlan) => `listing:${l.listingKind}:${l.institutionId}:${l.occupation.code}`;

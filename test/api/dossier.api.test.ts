@@ -15,6 +15,7 @@ import { ApiError } from '../../api/errors.js';
 import { renderDossierPdf, resolveDossierFonts } from '../../api/dossier/pdf.js';
 import { dossierExports } from '../../store/dossierExports.js';
 import { draft } from '../fixtures/selectionPlan.js';
+import { goodFacts as eligibleFacts } from '../fixtures/eligibility.js';
 import { api, eventually, startStack, tokenFor, type Stack } from '../support/stack.js';
 import { createTimeSkippingEnv } from '../support/temporal.js';
 
@@ -36,20 +37,8 @@ const OBJECTION_CONTACT = '139****1234';
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 const plusDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
 const thisYear = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));
-const goodFacts = {
-  independentLegalPersonRegisteredInChina: true,
-  registeredScope: '职业技能培训、考试与评价',
-  financialSystemSound: true,
-  managementSystemSound: true,
-  credit: { illegality: false, dishonesty: false, majorEconomicDisputes: false },
-  influence: '国家职业标准起草单位',
-  fullTimeStaff: 40,
-  faculty: 25,
-  facilities: { fit: true },
-  yearsOfExperience: 8,
-  personTimes: [1, 2, 3].map((i) => ({ year: thisYear - i, personTimes: 3000 })),
-  acceptsSupervision: true,
-};
+/** R6: facts that pass every check. */
+const goodFacts = eligibleFacts(thisYear);
 
 async function inboxTask(client: Client, caseId: string, step: string) {
   return eventually(async () => {

@@ -7,6 +7,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { draft } from '../fixtures/selectionPlan.js';
+import { goodFacts as eligibleFacts } from '../fixtures/eligibility.js';
 import { api, eventually, startStack, tokenFor, type Stack } from '../support/stack.js';
 import { createTimeSkippingEnv } from '../support/temporal.js';
 
@@ -34,20 +35,7 @@ const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai'
 const plusDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
 const thisYear = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));
 /** R6: facts that pass every check. */
-const goodFacts = {
-  independentLegalPersonRegisteredInChina: true,
-  registeredScope: '职业技能培训、考试与评价',
-  financialSystemSound: true,
-  managementSystemSound: true,
-  credit: { illegality: false, dishonesty: false, majorEconomicDisputes: false },
-  influence: '国家职业标准起草单位',
-  fullTimeStaff: 40,
-  faculty: 25,
-  facilities: { fit: true },
-  yearsOfExperience: 8,
-  personTimes: [1, 2, 3].map((i) => ({ year: thisYear - i, personTimes: 3000 })),
-  acceptsSupervision: true,
-};
+const goodFacts = eligibleFacts(thisYear);
 
 async function inboxTask(client: Client, caseId: string, step: string) {
   return eventually(async () => {

@@ -16,6 +16,7 @@ import { SYSTEM_PRINCIPAL } from '../../rules/actors.js';
 import { DEMO_USERS } from '../../api/demoUsers.js';
 import { listingWorkflow } from '../../workflows/index.js';
 import { eventually, type Stack } from './stack.js';
+import { goodFacts } from '../fixtures/eligibility.js';
 
 export interface Caller {
   id: string;
@@ -102,23 +103,6 @@ export async function limited<T>(n: number, tasks: (() => Promise<T>)[]): Promis
   return out;
 }
 
-/** R6: facts that pass every check (as in test/api/selectionRound.api.test.ts). */
-function goodFacts(year: number) {
-  return {
-    independentLegalPersonRegisteredInChina: true,
-    registeredScope: '职业技能培训、考试与评价',
-    financialSystemSound: true,
-    managementSystemSound: true,
-    credit: { illegality: false, dishonesty: false, majorEconomicDisputes: false },
-    influence: '国家职业标准起草单位',
-    fullTimeStaff: 40,
-    faculty: 25,
-    facilities: { fit: true },
-    yearsOfExperience: 8,
-    personTimes: [1, 2, 3].map((i) => ({ year: year - i, personTimes: 3000 })),
-    acceptsSupervision: true,
-  };
-}
 
 export async function buildWorld(stack: Stack): Promise<World> {
   const started = Date.now();
