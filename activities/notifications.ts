@@ -11,7 +11,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
-import { MongoServerError } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError } from 'mongodb';
 import { assigneeKey, sameAssignee, type Assignee } from '../rules/actors.js';
 import type { NotificationDoc } from '../store/documents.js';
 import type { Store } from '../store/mongo.js';
@@ -72,16 +72,26 @@ export function createNotificationActivities(store: Pick<Store, 'notifications'>
   };
 }
 
-/** Inserts the documents not yet there; returns how many were new. */
+/**
+ * Inserts the documents not yet there; returns how many were new. Duplicates (an earlier attempt's
+ * inserts) are the point of the key, and even then every document must be seen in the store before the
+ * attempt counts as done; any other failure is thrown, for the activity to be retried. The driver wraps
+ * *any* error of an `insertMany` (a reset connection, a timeout) in a `MongoBulkWriteError` with an
+ * empty `writeErrors`, so "all write errors are duplicates" holds vacuously for a batch that never
+ * reached the store: reading that as success lost outbox documents under the store-outage fault test
+ * (issue 7).
+ */
 async function insertOnce(store: Pick<Store, 'notifications'>, docs: NotificationDoc[]): Promise<number> {
   try {
     const r = await store.notifications.insertMany(docs, { ordered: false });
     return r.insertedCount;
   } catch (e) {
-    // Some were inserted by an earlier attempt: those duplicates are the point of the key.
-    if (e instanceof MongoServerError && e.code === 11000) return 0;
-    const writeErrors = (e as { writeErrors?: { code?: number }[] }).writeErrors;
-    if (Array.isArray(writeErrors) && writeErrors.every((w) => w.code === 11000)) return docs.length - writeErrors.length;
-    throw e;
+    const writeErrors = e instanceof MongoBulkWriteError ? [e.writeErrors].flat() : [];
+    const onlyDuplicates = writeErrors.length > 0 ? writeErrors.every((w) => w.code === 11000) : e instanceof MongoServerError && e.code === 11000;
+    if (!onlyDuplicates) throw e;
+    const ids = docs.map((d) => d._id);
+    const present = await store.notifications.countDocuments({ _id: { $in: ids } });
+    if (present < docs.length) throw e;
+    return e instanceof MongoBulkWriteError ? e.insertedCount : 0;
   }
 }

@@ -3,12 +3,16 @@
  * duplicate deliveries and late attempts change nothing; the audit chain links across batches.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { MongoBulkWriteError, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaseStoreActivities } from '../../activities/caseStore.js';
 import type { TransitionBatch } from '../../activities/contracts.js';
 import { createNotificationActivities } from '../../activities/notifications.js';
 import { verifyChain } from '../../store/auditChain.js';
+import type { NotificationDoc } from '../../store/documents.js';
 import { connectStore, type Store } from '../../store/mongo.js';
+import { prng } from '../fault/support.js';
+import { TcpProxy } from '../fault/support/tcpProxy.js';
 import { natLeader, natOfficer } from '../fixtures/principals.js';
 
 let store: Store;
@@ -86,5 +90,33 @@ describe('notify', () => {
     expect(await env.run(notify, b)).toBe(2);
     expect(await env.run(notify, b)).toBe(0);
     expect(await store.notifications.countDocuments({ caseId: 'c-notify' })).toBe(2);
+  });
+
+  it('fails, to be retried, when the outbox write never reached the store; the retry writes it (issue 7: the store-outage fault)', async () => {
+    // The store behind a proxy that resets the pool's warm connection: the driver wraps that reset in a
+    // MongoBulkWriteError with no write errors, which once passed for "every write error a duplicate".
+    const proxy = await TcpProxy.forMongoUri(process.env.MONGODB_URI!, prng(7));
+    const client = new MongoClient(proxy.uriFor(process.env.MONGODB_URI!), { serverSelectionTimeoutMS: 2_000 });
+    const started: string[] = [];
+    try {
+      const outbox = { notifications: client.db(store.db.databaseName).collection<NotificationDoc>('notifications') };
+      const { notify } = createNotificationActivities(outbox, { startDelivery: async (id) => void started.push(id) });
+      const b = { caseId: 'c-notify-reset', caseType: 'selectionPlan', seq: 2, at: '2026-09-28T02:00:00.000Z', messages: [{ to: [{ role: 'leader' as const, unit: 'national' as const }, { role: 'officer' as const, unit: 'national' as const }], template: 't', subject: 's', body: 'b', rule: 'R7.1' }] };
+      await outbox.notifications.countDocuments({ caseId: b.caseId }); // a warm connection in the pool
+      proxy.down();
+      const error = await env.run(notify, b).then(() => undefined, (e: unknown) => e);
+      proxy.up();
+      expect(error).toBeInstanceOf(MongoBulkWriteError);
+      expect((error as MongoBulkWriteError).writeErrors).toEqual([]);
+      expect(started).toEqual([]); // no delivery for documents that are not there
+      expect(await store.notifications.countDocuments({ caseId: b.caseId })).toBe(0);
+      // Temporal's retry: the same batch, now written and its deliveries started.
+      expect(await env.run(notify, b)).toBe(2);
+      expect(await store.notifications.countDocuments({ caseId: b.caseId })).toBe(2);
+      expect(started).toHaveLength(2);
+    } finally {
+      await client.close();
+      await proxy.close();
+    }
   });
 });
