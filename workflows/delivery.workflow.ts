@@ -17,7 +17,7 @@ const { sendNotification } = proxyActivities<DeliveryActivities>({
 });
 const { markNotificationFailed } = proxyActivities<DeliveryActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
 export interface DeliverNotificationInput {

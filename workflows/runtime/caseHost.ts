@@ -71,9 +71,13 @@ const directory = proxyActivities<ReturnType<typeof createDirectoryActivities>>(
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+// `notify` is a store write (the outbox documents) plus starting their deliveries: retried like the other
+// store writes, so the outbox converges with the projection after a store outage. The slow, bounded retries
+// of the channels themselves (SMTP, SMS, webhooks) belong to the delivery workflow. A retry policy is not
+// part of the replay check (only the activity's type and id are), so running cases need no patch.
 const notifications = proxyActivities<ReturnType<typeof createNotificationActivities>>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
 /** What a case workflow starts with: its machine input, or on continue-as-new the persisted state. */
