@@ -553,7 +553,30 @@ export class FaultHarness {
     };
     await pollUntil(async () => ((await state()).every((s) => s.settled) ? true : undefined), timeoutMs, async () => {
       const s = await state().catch((e: Error) => [{ error: e.message }]);
-      return JSON.stringify(s.filter((x) => !('settled' in x) || !x.settled).slice(0, 10));
+      const unsettled = s.filter((x) => !('settled' in x) || !x.settled).slice(0, 10);
+      // What each is waiting on: its pending activities (type, state, attempt, last failure).
+      const pending = await Promise.all(
+        unsettled.map(async (x) => {
+          if (!('id' in x)) return x;
+          const d = await this.client.workflow.getHandle(x.id).describe().catch(() => undefined);
+          const activities = (d?.raw.pendingActivities ?? []).map((a) => ({
+            type: a.activityType?.name,
+            state: a.state,
+            attempt: a.attempt,
+            lastFailure: a.lastFailure?.message,
+            lastStarted: a.lastStartedTime?.seconds ? new Date(Number(a.lastStartedTime.seconds) * 1000).toISOString().slice(11, 19) : undefined,
+          }));
+          const trace =
+            process.env.FAULT_TRACE === '1'
+              ? ((await this.client.workflow.getHandle(x.id).fetchHistory()).events ?? []).map((e) => {
+                  const k = Object.keys(e).find((key) => key.endsWith('EventAttributes'))?.replace(/EventAttributes$/, '') ?? '?';
+                  return `${k}${e.activityTaskScheduledEventAttributes ? `(${e.activityTaskScheduledEventAttributes.activityType?.name})` : ''}${e.activityTaskFailedEventAttributes ? `(${e.activityTaskFailedEventAttributes.failure?.message})` : ''}`;
+                })
+              : undefined;
+          return { ...x, workflow: d?.status.name, historyLength: d?.historyLength, pendingActivities: activities, trace };
+        }),
+      );
+      return JSON.stringify(pending);
     }, cases.length > 50 ? 1000 : 250);
     return Date.now();
   }
