@@ -12,7 +12,7 @@
  *
  * Unlike test/fault/temporal-restart.test.ts, no activity attempt stranded by the Temporal crash is
  * failed by hand (unless `--fail-stranded`): such an attempt (its task or its completion lost in the
- * crash) comes back only by its start-to-close timeout, 30 s (1 min for the outbox), as no activity
+ * crash) comes back only by its start-to-close timeout, 30 s, as no activity
  * heartbeats, so the drain after a crash is at least that much less the outage.
  *
  *   npm run bench:faults -- [--cases 300] [--outage 30] [--kills 5] [--faults worker,temporal,store,latency] [--seed N] [--fail-stranded]

@@ -391,7 +391,7 @@ export class FaultHarness {
 
   /**
    * Fails the activity attempts stranded by a fault, so they are retried at once by their retry policy
-   * instead of after their start-to-close timeout (30 s, 1 min for the outbox): no activity heartbeats,
+   * instead of after their start-to-close timeout (30 s): no activity heartbeats,
    * so only that timeout would notice. What a heartbeat timeout would do. Stranded: started on a worker
    * that was then killed (`identity`), or started before Temporal crashed (`startedBefore`, epoch ms),
    * whose task or completion the crash may have lost. The attempt may have done its writes already: the

@@ -74,9 +74,11 @@ const directory = proxyActivities<ReturnType<typeof createDirectoryActivities>>(
 // `notify` is a store write (the outbox documents) plus starting their deliveries: retried like the other
 // store writes, so the outbox converges with the projection after a store outage. The slow, bounded retries
 // of the channels themselves (SMTP, SMS, webhooks) belong to the delivery workflow. A retry policy is not
-// part of the replay check (only the activity's type and id are), so running cases need no patch.
+// part of the replay check (only the activity's type and id are), nor is a timeout, so running cases need
+// no patch. The same 30 s start-to-close as the store's: an attempt whose completion a Temporal crash lost
+// is retried after that timeout (no heartbeats), and a minute outlasted twice a 15 s crash.
 const notifications = proxyActivities<ReturnType<typeof createNotificationActivities>>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
