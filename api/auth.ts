@@ -9,6 +9,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
+import { SECURITY_POLICY } from '../config/security.js';
 import { isUnit, ROLES, type Principal, type Role } from '../rules/actors.js';
 import type { SessionDoc } from '../store/identity.js';
 import { ApiError } from './errors.js';
@@ -98,7 +99,20 @@ export function requireAuth(tokens: TokenService, sessions?: SessionService) {
     req.principal = session.principal;
     req.session = session;
     checkCsrf(req, session);
+    checkPasswordChange(req, session);
   };
+}
+
+
+/**
+ * 403 `PasswordChangeRequired` for a session signed in with a one-time password (set by an admin at
+ * `create` or `reset-password`), on everything but changing it: whoever else saw that password (the
+ * admin, the channel it went through) cannot act as the person.
+ */
+export function checkPasswordChange(req: FastifyRequest, session: SessionDoc): void {
+  const allowed = SECURITY_POLICY.password.allowedBeforeChange;
+  if (!session.passwordChangeRequired || allowed.includes(`${req.method} ${req.routeOptions.url}`)) return;
+  throw new ApiError(403, 'PasswordChangeRequired', 'this account signed in with a one-time password: change it first (POST /api/auth/password)', { allowed });
 }
 
 export function principalOf(req: FastifyRequest): Principal {

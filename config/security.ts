@@ -21,6 +21,11 @@ export const SECURITY_POLICY = {
     minCharacterClasses: 3,
     /** Length of the one-time passwords the CLI and the accounts API generate. */
     generatedLength: 20,
+    /**
+     * All a session signed in with a one-time password may do until it changes it (`METHOD /route`);
+     * everything else is 403 `PasswordChangeRequired`. Signing out and reading the session are public.
+     */
+    allowedBeforeChange: ['POST /api/auth/password'] as readonly string[],
   },
   /**
    * argon2id, memory-hard: 64 MiB, 3 passes, 1 lane (RFC 9106 §4, the second recommended option for

@@ -144,8 +144,11 @@ describe('sign-in with a local account (password + one-time code)', () => {
     const session = await b.get('/api/auth/session');
     expect(session.status).toBe(200);
     expect(session.body).toMatchObject({ principal: { id: officer.id }, csrfToken: ok.body.csrfToken, method: 'password+totp' });
-    // The session authenticates the API like a token does.
-    expect((await b.get('/api/inbox')).status).toBe(200);
+    // The session authenticates the API like a token does, once the one-time password is changed
+    // (below); until then it may only change it.
+    const blocked = await b.get('/api/inbox');
+    expect(blocked.status).toBe(403);
+    expect(blocked.body.error).toMatchObject({ code: 'PasswordChangeRequired', details: { allowed: ['POST /api/auth/password'] } });
   });
 
   it('a wrong password and an unknown login name get the same answer', async () => {
@@ -241,8 +244,15 @@ describe('sign-in with a local account (password + one-time code)', () => {
     expect(short.body.error.message).toContain('12');
     const wrongCurrent = await b.post('/api/auth/password', { currentPassword: 'Not-Mine-12345', newPassword: 'Shenzhen-Office-2026' });
     expect(wrongCurrent.status).toBe(403);
+    // Until it is changed, the session reads itself and changes the password, nothing else, not even a read.
+    for (const [method, url] of [['GET', '/api/inbox'], ['GET', '/api/selection-plans'], ['GET', '/api/accounts'], ['POST', '/api/selection-plans']] as const) {
+      const r = method === 'GET' ? await b.get(url) : await b.post(url, {});
+      expect([r.status, r.body.error.code], `${method} ${url}`).toEqual([403, 'PasswordChangeRequired']);
+    }
+    expect((await b.get('/api/auth/session')).status).toBe(200);
     expect((await b.post('/api/auth/password', { currentPassword: officer.password, newPassword: 'Shenzhen-Office-2026' })).status).toBe(204);
     expect((await b.get('/api/auth/session')).body.passwordChangeRequired).toBeUndefined();
+    expect((await b.get('/api/inbox')).status).toBe(200); // the same session, now a full one
     nextStep();
     expect((await browser(server.baseUrl).signIn(officer.id, officer.password, officer.secret)).status).toBe(401);
     nextStep();

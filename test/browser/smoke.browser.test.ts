@@ -1,9 +1,12 @@
 /**
  * The console in a real browser (Chromium, headless, zh-CN, Asia/Shanghai), against the real service:
  * the public pages in Chinese and English, the client-side-route fallback next to the API's JSON 404,
- * demo sign-in landing each audience in its area, sign-out. Screenshots in test-results/screenshots/.
+ * demo sign-in landing each audience in its area, sign-out, a one-time password changed before anything
+ * else. Screenshots in test-results/screenshots/.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createAccount } from '../../api/identity/accounts.js';
+import { totpCode } from '../../api/identity/totp.js';
 import { describeBrowser, screenshot, settle, signInAs, signOut, startBrowserStack, switchLanguage, useBrowser, type BrowserStack } from './support/browser.js';
 
 describeBrowser('browser smoke: the console', () => {
@@ -111,5 +114,35 @@ describeBrowser('browser smoke: the console', () => {
     expect(new URL(page.url()).searchParams.get('next')).toBe('/console');
     await signInAs(page, 'gd-officer', { here: true });
     expect(new URL(page.url()).pathname).toMatch(/^\/console/);
+  });
+
+  it('sends an account with a one-time password to change it before the console, under the policy', async () => {
+    const { page } = b;
+    // What an admin's `npm run accounts -- create` hands over: a one-time password and a TOTP secret.
+    const made = await createAccount(stack.store, { id: 'smoke-new-officer', role: 'officer', unit: 'province:44', name: '新同事' });
+    b.allowConsoleError(/401 \(Unauthorized\).*\/api\/auth\/login/); // the password alone: 401 SecondFactorRequired, then the code
+    await page.goto('/console/inbox');
+    await page.waitForURL((u) => u.pathname === '/login');
+    await page.getByLabel('账号', { exact: true }).fill('smoke-new-officer');
+    await page.getByLabel('密码', { exact: true }).fill(made.oneTimePassword!);
+    await page.locator('form').getByRole('button', { name: '登 录' }).click();
+    await page.getByLabel('动态验证码（6 位）').fill(totpCode(made.totpSecret!, new Date()));
+    await page.locator('form').getByRole('button', { name: '登 录' }).click();
+    // The change comes first, wherever the person was headed.
+    await page.getByTestId('password-change-required').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/account/password');
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/console/inbox');
+    await page.goto('/console/inbox');
+    await page.getByTestId('password-change-required').waitFor(); // the console's guard sends it back
+    await page.getByLabel('一次性密码').fill(made.oneTimePassword!);
+    await page.getByLabel('新密码', { exact: true }).fill('alllowercaseletters');
+    await page.getByText('至少包含 3 类字符').waitFor(); // the policy, checked before any request
+    await page.getByLabel('新密码', { exact: true }).fill('Guangzhou-Office-2026');
+    await page.getByLabel('再次输入新密码').fill('Guangzhou-Office-2026');
+    await screenshot(page, 'change-password');
+    await page.getByRole('button', { name: '修改密码' }).click();
+    await page.waitForURL((u) => u.pathname === '/console/inbox');
+    expect((await page.request.get('/api/inbox')).status()).toBe(200);
+    expect((await page.request.get('/api/auth/session').then((r) => r.json())).passwordChangeRequired).toBeUndefined();
   });
 });

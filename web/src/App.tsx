@@ -2,6 +2,7 @@
 import { Result } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Outlet, RouterProvider } from 'react-router';
+import { ChangePasswordPage } from './auth/ChangePasswordPage';
 import { LoginPage } from './auth/LoginPage';
 import { RequireRole } from './auth/RequireRole';
 import { STAFF_ROLES } from './auth/session';
@@ -22,6 +23,7 @@ const router = createBrowserRouter([
     children: [
       ...publicRoutes,
       { path: '/login', element: <LoginPage /> },
+      { path: '/account/password', element: <ChangePasswordPage /> },
       { path: '/console', element: <RequireRole roles={STAFF_ROLES}><OutletOf /></RequireRole>, children: staffRoutes },
       { path: '/portal', element: <RequireRole roles={['institution']}><OutletOf /></RequireRole>, children: portalRoutes },
       { path: '/expert', element: <RequireRole roles={['expert', 'inspector']}><OutletOf /></RequireRole>, children: expertRoutes },

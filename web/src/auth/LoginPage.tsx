@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useSearchParams } from 'react-router';
 import { api, ApiError } from '../api/client';
-import { homeOf, useSession, type AuthProviders, type Role } from './session';
+import { homeOf, passwordChangePath, useSession, type AuthProviders, type Role } from './session';
 
 /** Where to go after signing in: the page asked for, if it is public or in the person's own area; else their home. */
 export function nextFor(role: Role, next: string | null): string {
@@ -28,7 +28,10 @@ export function LoginPage() {
     api.get<AuthProviders>('/api/auth/providers').then(setProviders, (e: Error) => setError(e.message));
   }, []);
 
-  if (session) return <Navigate to={nextFor(session.principal.role, params.get('next'))} replace />;
+  if (session) {
+    const next = nextFor(session.principal.role, params.get('next'));
+    return <Navigate to={session.passwordChangeRequired ? passwordChangePath(next) : next} replace />;
+  }
 
   const onFinish = async (v: { username: string; password: string; totp?: string }) => {
     setBusy(true);

@@ -30,6 +30,8 @@ export interface SessionInfo {
   expiresAt: string;
   /** How the person signed in: 'password+totp', 'oidc', 'dev'. */
   method: string;
+  /** Signed in with a one-time password: the API refuses everything until it is changed (/account/password). */
+  passwordChangeRequired?: boolean;
 }
 
 export interface AuthProviders {
@@ -106,6 +108,11 @@ export function useSession(): SessionState {
 
 /** Staff roles work in the console; experts, inspectors and institutions have their own areas. */
 export const STAFF_ROLES: Role[] = ['officer', 'leader', 'admin'];
+/** Where a session signed in with a one-time password goes first, keeping where it was headed. */
+export function passwordChangePath(next: string): string {
+  return `/account/password?next=${encodeURIComponent(next)}`;
+}
+
 export function homeOf(role: Role): string {
   if (STAFF_ROLES.includes(role)) return '/console/inbox';
   if (role === 'expert' || role === 'inspector') return '/expert/tasks';

@@ -2,7 +2,7 @@
 const zh = {
   appName: '数字技术工程师培育项目 · 机构目录',
   appShort: '机构目录',
-  nav: { directory: '机构目录', notices: '公示', changes: '目录变更记录', inbox: '待办', console: '工作台', portal: '机构服务', expert: '评审任务', login: '登录', logout: '退出' },
+  nav: { directory: '机构目录', notices: '公示', changes: '目录变更记录', inbox: '待办', console: '工作台', portal: '机构服务', expert: '评审任务', login: '登录', logout: '退出', password: '修改密码' },
   roles: { officer: '经办人员', leader: '负责人', expert: '评审专家', inspector: '检查人员', institution: '机构', admin: '平台管理员', public: '社会公众' },
   login: {
     title: '登录',
@@ -16,12 +16,26 @@ const zh = {
     locked: '账号已锁定',
     needTotp: '请输入动态验证码',
   },
+  password: {
+    title: '修改密码',
+    required: '您使用的是一次性密码。请先设置新密码，之后才能办理业务。',
+    policy: '新密码至少 {{min}} 位，且包含小写字母、大写字母、数字、其他字符中的至少 {{classes}} 类。',
+    oneTime: '一次性密码',
+    current: '当前密码',
+    new: '新密码',
+    confirm: '再次输入新密码',
+    submit: '修改密码',
+    tooShort: '至少 {{min}} 位',
+    tooSimple: '至少包含 {{classes}} 类字符',
+    mismatch: '两次输入的新密码不一致',
+    wrongCurrent: '当前密码不正确',
+  },
   common: { loading: '加载中…', error: '出错了', retry: '重试', language: '语言', notFound: '页面不存在', forbidden: '无权访问', back: '返回' },
 };
 const en: typeof zh = {
   appName: 'Digital Technology Engineer Programme · Institution Directory',
   appShort: 'Directory',
-  nav: { directory: 'Directory', notices: 'Public notices', changes: 'Directory change log', inbox: 'Inbox', console: 'Console', portal: 'Institution portal', expert: 'Review tasks', login: 'Sign in', logout: 'Sign out' },
+  nav: { directory: 'Directory', notices: 'Public notices', changes: 'Directory change log', inbox: 'Inbox', console: 'Console', portal: 'Institution portal', expert: 'Review tasks', login: 'Sign in', logout: 'Sign out', password: 'Change password' },
   roles: { officer: 'Officer', leader: 'Leader', expert: 'Expert', inspector: 'Inspector', institution: 'Institution', admin: 'Platform admin', public: 'Public' },
   login: {
     title: 'Sign in',
@@ -34,6 +48,20 @@ const en: typeof zh = {
     demoHint: 'Pick a demo role to sign in as',
     locked: 'Account locked',
     needTotp: 'Enter your one-time code',
+  },
+  password: {
+    title: 'Change password',
+    required: 'You signed in with a one-time password. Set a new password before doing anything else.',
+    policy: 'At least {{min}} characters, of at least {{classes}} kinds: lower case, upper case, digits, others.',
+    oneTime: 'One-time password',
+    current: 'Current password',
+    new: 'New password',
+    confirm: 'New password again',
+    submit: 'Change password',
+    tooShort: 'At least {{min}} characters',
+    tooSimple: 'At least {{classes}} kinds of characters',
+    mismatch: 'The two new passwords differ',
+    wrongCurrent: 'The current password is not correct',
   },
   common: { loading: 'Loading…', error: 'Something went wrong', retry: 'Retry', language: 'Language', notFound: 'Page not found', forbidden: 'Not allowed', back: 'Back' },
 };

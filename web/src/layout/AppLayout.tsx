@@ -1,5 +1,5 @@
 /** The page frame: header with the public links, the signed-in person's area, language and sign-out. */
-import { GlobalOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { GlobalOutlined, KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { Button, Dropdown, Layout, Menu, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
@@ -44,6 +44,10 @@ export function AppLayout() {
               menu={{
                 items: [
                   { key: 'who', disabled: true, label: `${t(`roles.${session.principal.role}`)} · ${session.principal.unit}` },
+                  // A local account's password; an identity provider's or a demo sign-in has none here.
+                  ...(session.method.startsWith('password')
+                    ? [{ key: 'password', icon: <KeyOutlined />, label: t('nav.password'), onClick: () => void navigate('/account/password') }]
+                    : []),
                   {
                     key: 'logout',
                     icon: <LogoutOutlined />,
