@@ -25,6 +25,8 @@ export interface Config {
   port: number;
   host: string;
   authSecret: string;
+  /** SECRETS_KEY, else AUTH_SECRET: the key material that seals secrets at rest (api/identity/secretBox.ts). */
+  secretsKey: string;
   devTokens: boolean;
   logLevel: string;
   /** A prebuilt workflow bundle (production); dev and tests bundle from source. */
@@ -99,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   const authSecret = env.AUTH_SECRET ?? (production ? undefined : 'dev-only-secret-change-me-0123456789abcdef');
   if (!authSecret || authSecret.length < 32) throw new Error('AUTH_SECRET must be set to at least 32 characters');
+  if (env.SECRETS_KEY !== undefined && env.SECRETS_KEY.length < 32) throw new Error('SECRETS_KEY must be at least 32 characters');
   if (env.SMTP_URL && !/^smtps?:\/\/[^/]+/.test(env.SMTP_URL)) throw new Error('SMTP_URL must look like smtp://host:port or smtps://user:pass@host:port');
   return {
     production,
@@ -110,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: Number(env.PORT ?? 3000),
     host: env.HOST ?? '127.0.0.1',
     authSecret,
+    secretsKey: env.SECRETS_KEY ?? authSecret,
     // Development token minting is for local use only: off in production unless explicitly enabled.
     devTokens: env.DEV_TOKENS ? env.DEV_TOKENS === 'on' : !production,
     logLevel: env.LOG_LEVEL ?? 'info',

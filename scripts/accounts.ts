@@ -27,6 +27,7 @@ import {
   type AccountView,
   type Credentials,
 } from '../api/identity/accounts.js';
+import { createSecretBox } from '../api/identity/secretBox.js';
 import { recordSecurityEvent } from '../api/identity/securityEvents.js';
 import { totpUri } from '../api/identity/totp.js';
 import { loadConfig } from '../config/env.js';
@@ -100,7 +101,7 @@ async function audit(store: Store, kind: SecurityEventKind, subject: string): Pr
 async function run(store: Store): Promise<void> {
   switch (command) {
     case 'create': {
-      const r = await createAccount(store, {
+      const r = await createAccount(store, secrets, {
         id: need('id'),
         role: need('role') as Role,
         unit: need('unit'),
@@ -115,7 +116,7 @@ async function run(store: Store): Promise<void> {
     }
     case 'reset-password': {
       const id = need('id');
-      printCredentials(await resetPassword(store, id, { totp: values.totp }));
+      printCredentials(await resetPassword(store, secrets, id, { totp: values.totp }));
       await audit(store, 'account.passwordReset', id);
       return;
     }
@@ -145,7 +146,7 @@ async function run(store: Store): Promise<void> {
         console.error('seed-demo is for development: refused while DEV_TOKENS is off (production)');
         process.exit(1);
       }
-      for (const a of await seedDemoAccounts(store, DEMO_USERS)) printAccount(a);
+      for (const a of await seedDemoAccounts(store, secrets, DEMO_USERS)) printAccount(a);
       console.log(`\nEvery demo account: password ${DEMO_ACCOUNT_PASSWORD}\nTOTP secret ${DEMO_TOTP_SECRET} (one for all), e.g. ${totpUri(DEMO_TOTP_SECRET, 'demo')}`);
       return;
     }
@@ -157,6 +158,7 @@ async function run(store: Store): Promise<void> {
 
 const config = loadConfig();
 const store = await connectStore(config.mongodbUri, config.mongodbDb);
+const secrets = createSecretBox(config.secretsKey);
 try {
   await run(store);
 } catch (e) {

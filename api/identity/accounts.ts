@@ -10,6 +10,7 @@ import type { Store } from '../../store/mongo.js';
 import { ApiError } from '../errors.js';
 import { generatePassword, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import { newTotpSecret, totpUri } from './totp.js';
+import type { SecretBox } from './secretBox.js';
 
 /** Login names: lower-case letters, digits, `.`, `_`, `-`; 2 to 64 characters. */
 export const ACCOUNT_ID_PATTERN = '^[a-z0-9][a-z0-9._-]{1,63}$';
@@ -103,7 +104,7 @@ async function checkSubjectFree(store: Store, subject: string | null | undefined
 
 const isDuplicateKey = (e: unknown) => (e as { code?: number }).code === 11000;
 
-export async function createAccount(store: Store, input: NewAccount, now: Date = new Date()): Promise<{ account: AccountView } & Credentials> {
+export async function createAccount(store: Store, secrets: SecretBox, input: NewAccount, now: Date = new Date()): Promise<{ account: AccountView } & Credentials> {
   checkNew(input);
   await checkSubjectFree(store, input.oidcSubject);
   const withPassword = input.password !== false;
@@ -117,7 +118,7 @@ export async function createAccount(store: Store, input: NewAccount, now: Date =
     passwordHash: oneTimePassword ? await hashPassword(oneTimePassword) : null,
     passwordChangeRequired: withPassword,
     passwordChangedAt: null,
-    totpSecret,
+    totpSecret: totpSecret ? secrets.seal(totpSecret, input.id) : null,
     lastTotpStep: -1,
     oidcSubject: input.oidcSubject ?? null,
     failedAttempts: 0,
@@ -146,7 +147,7 @@ async function mustFind(store: Store, id: string): Promise<AccountDoc> {
  * A new one-time password (and, with `totp`, a new TOTP secret to enrol); unlocks the account and
  * ends its sessions.
  */
-export async function resetPassword(store: Store, id: string, options: { totp?: boolean } = {}, now: Date = new Date()): Promise<Credentials> {
+export async function resetPassword(store: Store, secrets: SecretBox, id: string, options: { totp?: boolean } = {}, now: Date = new Date()): Promise<Credentials> {
   const a = await mustFind(store, id);
   const oneTimePassword = generatePassword();
   const totpSecret = options.totp || !a.totpSecret ? newTotpSecret() : null;
@@ -159,7 +160,7 @@ export async function resetPassword(store: Store, id: string, options: { totp?: 
         failedAttempts: 0,
         lockedUntil: null,
         updatedAt: now,
-        ...(totpSecret ? { totpSecret, lastTotpStep: -1 } : {}),
+        ...(totpSecret ? { totpSecret: secrets.seal(totpSecret, a._id), lastTotpStep: -1 } : {}),
       },
     },
   );
@@ -209,10 +210,10 @@ export async function changePassword(store: Store, id: string, current: string, 
  * Development only: an account for each demo user, with the documented password and TOTP secret
  * (config/security.ts), unlocked. Run again, it puts them back as documented.
  */
-export async function seedDemoAccounts(store: Store, users: Principal[], now: Date = new Date()): Promise<AccountView[]> {
+export async function seedDemoAccounts(store: Store, secrets: SecretBox, users: Principal[], now: Date = new Date()): Promise<AccountView[]> {
   const passwordHash = await hashPassword(DEMO_ACCOUNT_PASSWORD);
   for (const u of users) {
-    const documented = { name: u.name, role: u.role, unit: u.unit, passwordHash, passwordChangeRequired: false, totpSecret: DEMO_TOTP_SECRET, lastTotpStep: -1, failedAttempts: 0, lockedUntil: null, disabled: false, updatedAt: now };
+    const documented = { name: u.name, role: u.role, unit: u.unit, passwordHash, passwordChangeRequired: false, totpSecret: secrets.seal(DEMO_TOTP_SECRET, u.id), lastTotpStep: -1, failedAttempts: 0, lockedUntil: null, disabled: false, updatedAt: now };
     // Not an upsert with $setOnInsert: FerretDB v1 drops the null fields of $setOnInsert.
     const existing = await store.accounts.findOne({ _id: u.id }, { projection: { _id: 1 } });
     if (existing) await store.accounts.updateOne({ _id: u.id }, { $set: documented });

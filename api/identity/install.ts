@@ -14,6 +14,7 @@ import { authAccountRoutes, authRoutes, cookieSigningKey } from '../routes/auth.
 import { securityEventRoutes } from '../routes/securityEvents.js';
 import { oidcProvider } from './oidc.js';
 import { localPasswordProvider } from './providers.js';
+import { createSecretBox } from './secretBox.js';
 import { installSecurityLog } from './securityEvents.js';
 import { createSessionService, type SessionService } from './sessions.js';
 
@@ -75,7 +76,7 @@ export async function installSecurity(app: FastifyInstance, ctx: ApiContext, opt
   const deps = {
     sessions,
     now,
-    local: ctx.config.localLogin ? localPasswordProvider({ store: ctx.store, now }) : undefined,
+    local: ctx.config.localLogin ? localPasswordProvider({ store: ctx.store, now, secrets: createSecretBox(ctx.config.secretsKey) }) : undefined,
     oidc: ctx.config.oidc ? oidcProvider(ctx.config.oidc, { store: ctx.store }) : undefined,
   };
   return {

@@ -13,6 +13,7 @@ import { principalOfAccount, secondFactorRequired } from './accounts.js';
 import { verifyNothing, verifyPassword } from './passwords.js';
 import type { SignedIn } from './sessions.js';
 import { totpStep } from './totp.js';
+import type { SecretBox } from './secretBox.js';
 
 export interface IdentityProvider {
   /** `local`, `oidc` */
@@ -72,8 +73,8 @@ const INVALID = 'the login name or the password is not correct';
  * Local accounts (等保三级 identification): argon2id password, then a TOTP code for staff (and anyone
  * enrolled); five consecutive failures lock the account for 30 minutes (config/security.ts).
  */
-export function localPasswordProvider(deps: { store: Store; now: () => Date }): CredentialsProvider {
-  const { store, now } = deps;
+export function localPasswordProvider(deps: { store: Store; now: () => Date; secrets: SecretBox }): CredentialsProvider {
+  const { store, now, secrets } = deps;
   const { maxFailedAttempts, lockMinutes } = SECURITY_POLICY.lockout;
 
   const lockedAnswer = (until: Date, event: SignInRefused['event']) =>
@@ -114,14 +115,16 @@ export function localPasswordProvider(deps: { store: Store; now: () => Date }): 
           // The usual first step of a staff sign-in: not a failure.
           throw new SignInRefused(401, 'SecondFactorRequired', 'enter the 6-digit one-time code from your authenticator app', { kind: 'login.failed', reason: 'one-time code required' });
         }
-        const step = totpStep(account.totpSecret, totp, t);
+        const step = totpStep(secrets.open(account.totpSecret, account._id), totp, t);
         const invalid = (reason: string) => () => new SignInRefused(401, 'SecondFactorInvalid', 'the one-time code is not correct or was used already; wait for the next one', { kind: 'login.failed', reason });
         if (step === null) return failed(account, 'wrong one-time code', invalid('wrong one-time code'));
         // A step is accepted once: the update matches only while the last accepted step is earlier.
         const claimed = await store.accounts.updateOne({ _id: account._id, lastTotpStep: { $lt: step } }, { $set: { lastTotpStep: step } });
         if (claimed.matchedCount === 0) return failed(account, 'one-time code reused', invalid('one-time code reused'));
       }
-      await store.accounts.updateOne({ _id: account._id }, { $set: { failedAttempts: 0, lockedUntil: null, lastLoginAt: t } });
+      // A TOTP secret stored before secrets were sealed at rest is sealed now (api/identity/secretBox.ts).
+      const sealNow = account.totpSecret && !secrets.isSealed(account.totpSecret) ? { totpSecret: secrets.seal(account.totpSecret, account._id) } : {};
+      await store.accounts.updateOne({ _id: account._id }, { $set: { failedAttempts: 0, lockedUntil: null, lastLoginAt: t, ...sealNow } });
       return {
         principal: principalOfAccount(account),
         method: twoFactor ? 'password+totp' : 'password',

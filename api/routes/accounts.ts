@@ -10,6 +10,7 @@ import { requireRole } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, ErrorSchema } from '../errors.js';
 import { ACCOUNT_ID_PATTERN, ACCOUNT_ROLES, createAccount, listAccounts, unlockAccount } from '../identity/accounts.js';
+import { createSecretBox } from '../identity/secretBox.js';
 
 const AccountSchema = Type.Object({
   id: Type.String(),
@@ -42,6 +43,7 @@ const AccountParams = Type.Object({ id: Type.String({ pattern: ACCOUNT_ID_PATTER
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 
 export const accountRoutes = (ctx: ApiContext, deps: { now: () => Date }): FastifyPluginAsyncTypebox => async (app) => {
+  const secrets = createSecretBox(ctx.config.secretsKey);
   app.get(
     '/api/accounts',
     {
@@ -88,7 +90,7 @@ export const accountRoutes = (ctx: ApiContext, deps: { now: () => Date }): Fasti
     },
     async (req, reply) => {
       platformAdmin(req);
-      const created = await createAccount(ctx.store, req.body, deps.now());
+      const created = await createAccount(ctx.store, secrets, req.body, deps.now());
       req.securityNote = { kind: 'account.created', subject: created.account.id, reason: `${created.account.role}@${created.account.unit}` };
       return reply.status(201).header('cache-control', 'no-store').send(created);
     },

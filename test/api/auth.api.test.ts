@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenService } from '../../api/auth.js';
 import { createAccount, seedDemoAccounts, setDisabled } from '../../api/identity/accounts.js';
+import { createSecretBox } from '../../api/identity/secretBox.js';
 import { hashSessionId } from '../../api/identity/sessions.js';
 import { totpCode } from '../../api/identity/totp.js';
 import { DEMO_USERS } from '../../api/demoUsers.js';
@@ -96,9 +97,9 @@ beforeAll(async () => {
   stack = await startStack('auth-api');
   server = await serve();
   adminToken = await tokenFor(stack.baseUrl, 'nat-admin');
-  const created = await createAccount(stack.store, { id: 'sz-officer', role: 'officer', unit: 'locality:440300', name: '深圳 officer' });
+  const created = await createAccount(stack.store, createSecretBox(stack.config.secretsKey), { id: 'sz-officer', role: 'officer', unit: 'locality:440300', name: '深圳 officer' });
   officer = { id: 'sz-officer', password: created.oneTimePassword!, secret: created.totpSecret! };
-  await seedDemoAccounts(stack.store, DEMO_USERS);
+  await seedDemoAccounts(stack.store, createSecretBox(stack.config.secretsKey), DEMO_USERS);
 });
 
 afterAll(async () => {
@@ -137,6 +138,11 @@ describe('sign-in with a local account (password + one-time code)', () => {
     expect(cookie).toMatch(/; Path=\//);
     expect(cookie).not.toMatch(/; Secure/i);
 
+    // The TOTP secret is stored sealed (api/identity/secretBox.ts), not as enrolled.
+    const stored = await stack.store.accounts.findOne({ _id: officer.id });
+    expect(stored!.totpSecret).toMatch(/^enc:v1:/);
+    expect(stored!.totpSecret).not.toContain(officer.secret);
+
     // Only the hash of the id is stored.
     expect(await stack.store.sessions.findOne({ _id: b.state.cookie })).toBeNull();
     expect(await stack.store.sessions.findOne({ _id: hashSessionId(b.state.cookie!) })).toMatchObject({ principal: { id: officer.id }, method: 'password+totp' });
@@ -154,7 +160,7 @@ describe('sign-in with a local account (password + one-time code)', () => {
   it('a wrong password and an unknown login name get the same answer', async () => {
     const wrong = await api(server.baseUrl).post('/api/auth/login', { username: 'gd-leader', password: 'Not-the-Passw0rd' });
     const unknown = await api(server.baseUrl).post('/api/auth/login', { username: 'nobody-here', password: 'Not-the-Passw0rd' });
-    const disabled = await createAccount(stack.store, { id: 'gone-officer', role: 'officer', unit: 'province:44', name: 'x' });
+    const disabled = await createAccount(stack.store, createSecretBox(stack.config.secretsKey), { id: 'gone-officer', role: 'officer', unit: 'province:44', name: 'x' });
     await setDisabled(stack.store, 'gone-officer', true);
     const off = await api(server.baseUrl).post('/api/auth/login', { username: 'gone-officer', password: disabled.oneTimePassword });
     for (const r of [wrong, unknown, off]) {
@@ -162,6 +168,15 @@ describe('sign-in with a local account (password + one-time code)', () => {
       expect(r.body.error).toEqual({ code: 'InvalidCredentials', message: wrong.body.error.message, details: {} });
     }
     await stack.store.accounts.updateOne({ _id: 'gd-leader' }, { $set: { failedAttempts: 0 } });
+  });
+
+  it('a TOTP secret stored before sealing still signs in, and is sealed by that sign-in', async () => {
+    nextStep();
+    await stack.store.accounts.updateOne({ _id: 'js-officer' }, { $set: { totpSecret: DEMO_TOTP_SECRET } });
+    expect((await browser(server.baseUrl).signIn('js-officer', DEMO_ACCOUNT_PASSWORD, DEMO_TOTP_SECRET)).status).toBe(200);
+    const after = (await stack.store.accounts.findOne({ _id: 'js-officer' }))!.totpSecret!;
+    expect(after).toMatch(/^enc:v1:/);
+    expect(createSecretBox(stack.config.secretsKey).open(after, 'js-officer')).toBe(DEMO_TOTP_SECRET);
   });
 
   it('a wrong one-time code is refused, and a code is accepted only once', async () => {

@@ -10,6 +10,7 @@ import { OAuth2Server } from 'oauth2-mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenService } from '../../api/auth.js';
 import { createAccount, setDisabled } from '../../api/identity/accounts.js';
+import { createSecretBox } from '../../api/identity/secretBox.js';
 import { buildServer } from '../../api/server.js';
 import type { Config } from '../../config/env.js';
 import { api, eventually, startStack, tokenFor, type Stack } from '../support/stack.js';
@@ -71,8 +72,8 @@ beforeAll(async () => {
   await app.listen({ port, host: '127.0.0.1' });
 
   // Who may sign in through the provider: accounts linked to its subjects.
-  await createAccount(stack.store, { id: 'oidc-officer', name: '陈静 (via IdP)', role: 'officer', unit: 'province:44', oidcSubject: 'idp-user-1', password: false });
-  await createAccount(stack.store, { id: 'oidc-gone', name: 'disabled', role: 'officer', unit: 'province:32', oidcSubject: 'idp-user-2', password: false });
+  await createAccount(stack.store, createSecretBox(stack.config.secretsKey), { id: 'oidc-officer', name: '陈静 (via IdP)', role: 'officer', unit: 'province:44', oidcSubject: 'idp-user-1', password: false });
+  await createAccount(stack.store, createSecretBox(stack.config.secretsKey), { id: 'oidc-gone', name: 'disabled', role: 'officer', unit: 'province:32', oidcSubject: 'idp-user-2', password: false });
   await setDisabled(stack.store, 'oidc-gone', true);
 });
 

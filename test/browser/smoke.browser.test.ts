@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAccount } from '../../api/identity/accounts.js';
+import { createSecretBox } from '../../api/identity/secretBox.js';
 import { totpCode } from '../../api/identity/totp.js';
 import { describeBrowser, screenshot, settle, signInAs, signOut, startBrowserStack, switchLanguage, useBrowser, type BrowserStack } from './support/browser.js';
 
@@ -119,7 +120,7 @@ describeBrowser('browser smoke: the console', () => {
   it('sends an account with a one-time password to change it before the console, under the policy', async () => {
     const { page } = b;
     // What an admin's `npm run accounts -- create` hands over: a one-time password and a TOTP secret.
-    const made = await createAccount(stack.store, { id: 'smoke-new-officer', role: 'officer', unit: 'province:44', name: '新同事' });
+    const made = await createAccount(stack.store, createSecretBox(stack.config.secretsKey), { id: 'smoke-new-officer', role: 'officer', unit: 'province:44', name: '新同事' });
     b.allowConsoleError(/401 \(Unauthorized\).*\/api\/auth\/login/); // the password alone: 401 SecondFactorRequired, then the code
     await page.goto('/console/inbox');
     await page.waitForURL((u) => u.pathname === '/login');
