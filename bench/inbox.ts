@@ -21,6 +21,7 @@ import { connectStore, type Store } from '../store/mongo.js';
 import { inboxSort, taskFilter } from '../api/routes/inbox.js';
 import { Progress } from './lib/progress.js';
 import { machineInfo, mean, percentile, round1, table } from './lib/stats.js';
+import { prng } from '../test/support/prng.js';
 
 // ---------------------------------------------------------------------------
 // Options and results
@@ -274,17 +275,8 @@ function describeDistribution(): Distribution {
   };
 }
 
-/** mulberry32: a small deterministic PRNG, seeded per case and per task so any prefix of the collection is the same. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded per case and per task (mulberry32), so any prefix of the collection is the same. */
+const rng = prng;
 const hash = (n: number, salt: number) => Math.imul(n ^ salt, 0x9e3779b1) ^ Math.imul(n >>> 16, 0x85ebca6b);
 
 function weighted<T>(items: T[], weight: (t: T) => number, r: number): T {

@@ -6,6 +6,7 @@
  */
 import type { Kind, Occupation } from '../../rules/kinds.js';
 import type { Principal, Unit } from '../../rules/actors.js';
+import { prng } from '../../test/support/prng.js';
 
 /** GB/T 2260 province-level codes, with a rough weight (share of institutions; larger provinces more). */
 export const PROVINCES: readonly { code: string; name: string; weight: number }[] = [
@@ -34,14 +35,7 @@ export const OCCUPATIONS: readonly Occupation[] = [
 
 /** Deterministic pseudo-random numbers (mulberry32), so a seed gives the same world and workload. */
 export function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = prng(seed);
   return {
     next,
     int: (n: number) => Math.floor(next() * n),

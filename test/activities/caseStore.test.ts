@@ -11,7 +11,7 @@ import { createNotificationActivities } from '../../activities/notifications.js'
 import { verifyChain } from '../../store/auditChain.js';
 import type { NotificationDoc } from '../../store/documents.js';
 import { connectStore, type Store } from '../../store/mongo.js';
-import { prng } from '../fault/support.js';
+import { prng } from '../support/prng.js';
 import { TcpProxy } from '../fault/support/tcpProxy.js';
 import { natLeader, natOfficer } from '../fixtures/principals.js';
 

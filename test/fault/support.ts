@@ -38,6 +38,7 @@ import { workflowsPath } from '../../worker/worker.js';
 import { commandUpdate, selectionPlanWorkflow } from '../../workflows/index.js';
 import { draft } from '../fixtures/selectionPlan.js';
 import { gdLeader, gdOfficer, natLeader, natOfficer } from '../fixtures/principals.js';
+import { prng } from '../support/prng.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
@@ -47,17 +48,8 @@ const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.err
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** mulberry32: a small seeded PRNG, so fault schedules and command pacing are the same every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Fault schedules and command pacing are the same every run.
+export { prng };
 
 /** A whole number of ms, uniform in [min, max]. */
 export const between = (rand: () => number, min: number, max: number) => min + Math.floor(rand() * (max - min + 1));
